@@ -1,0 +1,137 @@
+//! The in-memory adapter: two maps (room → sockets, socket → rooms) under one lock, so that a
+//! join or leave updates both atomically.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use super::{Adapter, Target};
+
+/// Rooms held in this process. The default adapter.
+#[derive(Debug, Default)]
+pub struct LocalAdapter {
+    inner: RwLock<Maps>,
+}
+
+#[derive(Debug, Default)]
+struct Maps {
+    rooms: HashMap<String, HashSet<Arc<str>>>,
+    sockets: HashMap<Arc<str>, HashSet<String>>,
+}
+
+impl Adapter for LocalAdapter {
+    fn join(&self, sid: &Arc<str>, room: &str) {
+        let mut m = self.inner.write();
+        m.rooms.entry(room.to_owned()).or_default().insert(sid.clone());
+        m.sockets.entry(sid.clone()).or_default().insert(room.to_owned());
+    }
+
+    fn leave(&self, sid: &str, room: &str) {
+        let mut m = self.inner.write();
+        if let Some(members) = m.rooms.get_mut(room) {
+            members.remove(sid);
+            if members.is_empty() {
+                m.rooms.remove(room);
+            }
+        }
+        if let Some(rooms) = m.sockets.get_mut(sid) {
+            rooms.remove(room);
+            if rooms.is_empty() {
+                m.sockets.remove(sid);
+            }
+        }
+    }
+
+    fn leave_all(&self, sid: &str) {
+        let mut m = self.inner.write();
+        let Some(rooms) = m.sockets.remove(sid) else {
+            return;
+        };
+        for room in rooms {
+            if let Some(members) = m.rooms.get_mut(&room) {
+                members.remove(sid);
+                if members.is_empty() {
+                    m.rooms.remove(&room);
+                }
+            }
+        }
+    }
+
+    fn rooms_of(&self, sid: &str) -> Vec<String> {
+        let m = self.inner.read();
+        let mut rooms: Vec<String> = m
+            .sockets
+            .get(sid)
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        rooms.sort_unstable();
+        rooms
+    }
+
+    fn members(&self, target: &Target) -> Vec<Arc<str>> {
+        let m = self.inner.read();
+        let mut out: HashSet<Arc<str>> = HashSet::new();
+        for room in &target.rooms {
+            if let Some(members) = m.rooms.get(room) {
+                out.extend(members.iter().cloned());
+            }
+        }
+        for room in &target.except_rooms {
+            if let Some(members) = m.rooms.get(room) {
+                for sid in members {
+                    out.remove(sid);
+                }
+            }
+        }
+        for sid in &target.except_sockets {
+            out.remove(sid);
+        }
+        out.into_iter().collect()
+    }
+
+    fn in_any(&self, sid: &str, rooms: &[String]) -> bool {
+        let m = self.inner.read();
+        m.sockets
+            .get(sid)
+            .is_some_and(|mine| rooms.iter().any(|r| mine.contains(r)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sid(s: &str) -> Arc<str> {
+        Arc::from(s)
+    }
+
+    #[test]
+    fn members_respect_rooms_and_exceptions() {
+        let a = LocalAdapter::default();
+        a.join(&sid("1"), "r");
+        a.join(&sid("2"), "r");
+        a.join(&sid("3"), "r");
+        a.join(&sid("3"), "vip");
+        let t = Target {
+            rooms: vec!["r".into()],
+            except_rooms: vec!["vip".into()],
+            except_sockets: vec![sid("1")],
+        };
+        assert_eq!(a.members(&t), vec![sid("2")]);
+        assert_eq!(a.rooms_of("3"), vec!["r".to_owned(), "vip".to_owned()]);
+    }
+
+    #[test]
+    fn leave_all_empties_both_maps() {
+        let a = LocalAdapter::default();
+        a.join(&sid("1"), "r");
+        a.join(&sid("1"), "s");
+        a.leave_all("1");
+        assert!(a.rooms_of("1").is_empty());
+        assert!(a.inner.read().rooms.is_empty());
+        a.join(&sid("2"), "r");
+        a.leave("2", "r");
+        assert!(a.inner.read().sockets.is_empty());
+    }
+}

@@ -1,0 +1,54 @@
+//! `polling`: each GET attaches as the downlink, waits until something is queued (a ping comes
+//! every ping interval, so a poll never outlives it by much), answers with everything queued
+//! as `\n`-separated packets, and detaches. The next GET's `rx` acknowledges what arrived, so a
+//! response lost on the way is simply sent again. Uplink goes through the shared `POST /send`.
+
+use std::sync::Arc;
+
+use http::{Request, StatusCode};
+use switchyard_protocol::{encode_batch, Body, Packet, TransportKind};
+
+use super::{attach_error_packet, client_rx, lookup, replaced_packet, BATCH};
+use crate::error::RequestError;
+use crate::http::{respond, HttpResponse, TEXT};
+use crate::server::ServerInner;
+use crate::session::{Batch, Session};
+
+/// Detaches the poll when its request ends, however it ends (including the client going away
+/// while the poll is held).
+struct Attached<'a>(&'a Session, u64);
+
+impl Drop for Attached<'_> {
+    fn drop(&mut self) {
+        self.0.detach(self.1);
+    }
+}
+
+pub(super) async fn handle<B>(
+    server: &Arc<ServerInner>,
+    req: Request<B>,
+) -> Result<HttpResponse, RequestError> {
+    let (parts, _body) = req.into_parts();
+    let socket = lookup(server, &parts.uri)?;
+    let rx = client_rx(&parts)?;
+    let session = socket.session();
+    let id = match session.attach(TransportKind::Polling, rx) {
+        Ok(id) => id,
+        Err(e) => return Ok(respond(StatusCode::OK, TEXT, encode_batch([&attach_error_packet(e)?]))),
+    };
+    let _attached = Attached(session, id);
+    // Bounded by the heartbeat: a ping is queued at least every ping interval.
+    let hold = server.config.ping_interval + server.config.ping_timeout;
+    let packets = match tokio::time::timeout(hold, session.next_batch(id, BATCH)).await {
+        Ok(Batch::Packets { packets, .. }) => packets,
+        Ok(Batch::Replaced) => vec![replaced_packet()],
+        Err(_) => vec![Packet::control(Body::Noop)],
+        Ok(Batch::Ended) => {
+            return Err(RequestError::new(
+                switchyard_protocol::ErrorCode::UnknownSession,
+                "unknown or expired session",
+            ))
+        }
+    };
+    Ok(respond(StatusCode::OK, TEXT, encode_batch(&packets)))
+}

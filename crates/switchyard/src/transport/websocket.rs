@@ -1,0 +1,297 @@
+//! `websocket`: the one duplex transport. A WebSocket either opens a new session (its first
+//! frame is a `connect` packet) or, with `?sid=`, joins an existing one through the probe:
+//! the client proves the socket carries data (`ping probe` / `pong probe`), then `upgrade`
+//! makes it the session's downlink, replaying from the client's `rx`. A probe that never
+//! completes is dropped after the grace period without touching the session.
+//!
+//! Text frames carry one or more `\n`-separated packets; a packet with attachments goes as
+//! one binary frame (see `switchyard_protocol::encode_websocket`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use switchyard_protocol::{
+    decode_batch, decode_binary_frame, decode_text, encode_websocket, to_text, Body, Close,
+    CloseCode, ErrorCode, Packet, TransportKind, WsMessage,
+};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode as WsCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+
+use super::{lookup, replaced_packet, BATCH};
+use crate::error::{DisconnectReason, RequestError};
+use crate::handshake::{open_session, ConnectInfo};
+use crate::http::{HttpResponse, ResponseBody};
+use crate::server::ServerInner;
+use crate::session::{Batch, Session};
+use crate::socket::Socket;
+
+type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<HttpResponse, RequestError> {
+    let (mut parts, _body) = req.into_parts();
+    let bad = |m: &str| RequestError::new(ErrorCode::BadRequest, m);
+    let is_upgrade = parts
+        .headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let key = parts.headers.get(header::SEC_WEBSOCKET_KEY).cloned();
+    let (true, Some(key)) = (is_upgrade, key) else {
+        return Err(bad("expected a WebSocket upgrade request"));
+    };
+    if parts.headers.get(header::SEC_WEBSOCKET_VERSION).map(HeaderValue::as_bytes) != Some(b"13") {
+        return Err(bad("unsupported Sec-WebSocket-Version: expected 13"));
+    }
+    let existing = match super::query_param(&parts.uri, "sid") {
+        Some(_) => Some(lookup(server, &parts.uri)?),
+        None => None,
+    };
+    let on_upgrade = parts
+        .extensions
+        .remove::<hyper::upgrade::OnUpgrade>()
+        .ok_or_else(|| bad("this connection cannot be upgraded (server runs without upgrades)"))?;
+    let info = ConnectInfo::from_parts(&parts, None, TransportKind::Websocket);
+    let server = server.clone();
+    tokio::spawn(async move {
+        let upgraded = match tokio::time::timeout(server.config.write_timeout, on_upgrade).await {
+            Ok(Ok(u)) => u,
+            _ => return,
+        };
+        let max = Some(server.config.max_payload_bytes);
+        let config = WebSocketConfig::default()
+            .max_message_size(max)
+            .max_frame_size(max);
+        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+        run(server, ws, existing, info).await;
+    });
+    let mut res = Response::new(ResponseBody::empty());
+    *res.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = res.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    let accept = derive_accept_key(key.as_bytes());
+    h.insert(
+        header::SEC_WEBSOCKET_ACCEPT,
+        HeaderValue::from_str(&accept).map_err(|_| bad("bad key"))?,
+    );
+    Ok(res)
+}
+
+async fn run(server: Arc<ServerInner>, mut ws: Ws, existing: Option<Socket>, info: ConnectInfo) {
+    let attached = match existing {
+        None => open(&server, &mut ws, info).await,
+        Some(socket) => probe(&server, &mut ws, socket).await,
+    };
+    if let Some((socket, id)) = attached {
+        pump(&server, &mut ws, socket.session(), id).await;
+        socket.session().detach(id);
+    }
+}
+
+/// Reads one message within `limit`; `None` when the peer went away or timed out.
+async fn read(ws: &mut Ws, limit: Duration) -> Option<Message> {
+    match tokio::time::timeout(limit, ws.next()).await {
+        Ok(Some(Ok(m))) => Some(m),
+        _ => None,
+    }
+}
+
+/// Sends a close packet and a close frame, then ends the socket (best effort, bounded).
+async fn close_with(ws: &mut Ws, limit: Duration, code: CloseCode, reason: &str) {
+    let packet = Packet::control(Body::Close(Close {
+        code,
+        reason: reason.to_owned(),
+    }));
+    let mut short = reason.to_owned();
+    while short.len() > 123 {
+        short.pop();
+    }
+    let frame = CloseFrame {
+        code: WsCode::from(code.0),
+        reason: short.into(),
+    };
+    let _ = tokio::time::timeout(limit, async {
+        ws.send(text(to_text(&packet))).await?;
+        ws.send(Message::Close(Some(frame))).await
+    })
+    .await;
+}
+
+fn text(bytes: Vec<u8>) -> Message {
+    Message::text(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// A new session over this WebSocket: `connect` in, `open` out.
+async fn open(server: &Arc<ServerInner>, ws: &mut Ws, mut info: ConnectInfo) -> Option<(Socket, u64)> {
+    let limit = server.config.write_timeout;
+    let first = read(ws, server.config.ping_timeout).await?;
+    let packet = match &first {
+        Message::Text(t) => decode_text(t.as_bytes()),
+        Message::Binary(b) => decode_binary_frame(b),
+        _ => return None,
+    };
+    let auth = match packet.map(|p| p.body) {
+        Ok(Body::Connect(c)) => c.auth.and_then(|a| serde_json::from_slice(&a).ok()),
+        Ok(other) => {
+            let msg = format!("expected a connect packet, got {}", other.type_name());
+            close_with(ws, limit, CloseCode::MALFORMED, &msg).await;
+            return None;
+        }
+        Err(e) => {
+            close_with(ws, limit, CloseCode::MALFORMED, &e.to_string()).await;
+            return None;
+        }
+    };
+    info.auth = auth;
+    let (socket, handshake) = match open_session(server, info).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            close_with(ws, limit, e.code.close_code(), &e.message).await;
+            return None;
+        }
+    };
+    let open = to_text(&Packet::control(Body::Open(handshake)));
+    let sent = tokio::time::timeout(limit, ws.send(text(open))).await;
+    let id = socket.session().attach(TransportKind::Websocket, 0).ok()?;
+    if !matches!(sent, Ok(Ok(()))) {
+        socket.session().detach(id);
+        return None;
+    }
+    Some((socket, id))
+}
+
+/// Joins an existing session: probe, then upgrade. Anything else closes only this socket.
+async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option<(Socket, u64)> {
+    let limit = server.config.write_timeout;
+    let deadline = tokio::time::Instant::now() + server.config.grace_period();
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let message = read(ws, left).await?;
+        let packets = match &message {
+            Message::Text(t) => decode_batch(t.as_bytes()),
+            Message::Close(_) => return None,
+            _ => continue,
+        };
+        let Ok(packets) = packets else {
+            close_with(ws, limit, CloseCode::MALFORMED, "malformed packet during probe").await;
+            return None;
+        };
+        for packet in packets {
+            match packet.body {
+                Body::Ping { probe: true } => {
+                    socket.session().end_pending_poll();
+                    let pong = to_text(&Packet::control(Body::Pong { probe: true }));
+                    if !matches!(tokio::time::timeout(limit, ws.send(text(pong))).await, Ok(Ok(()))) {
+                        return None;
+                    }
+                }
+                Body::Upgrade => {
+                    return match socket.session().attach(TransportKind::Websocket, packet.rx.unwrap_or(0)) {
+                        Ok(id) => Some((socket, id)),
+                        Err(e) => {
+                            let code = match e {
+                                crate::session::AttachError::Closed => CloseCode::UNKNOWN_SESSION,
+                                crate::session::AttachError::ReplayLost => CloseCode::REPLAY_LOST,
+                            };
+                            close_with(ws, limit, code, code.name()).await;
+                            None
+                        }
+                    };
+                }
+                _ => {
+                    close_with(ws, limit, CloseCode::MALFORMED, "expected a probe ping or upgrade").await;
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Turns a batch into WebSocket messages: text packets share a frame, binary ones go alone.
+fn messages(packets: &[Packet]) -> Vec<Message> {
+    let mut out = Vec::new();
+    let mut joined = Vec::new();
+    for p in packets {
+        match encode_websocket(p) {
+            WsMessage::Text(t) => {
+                if !joined.is_empty() {
+                    joined.push(b'\n');
+                }
+                joined.extend_from_slice(&t);
+            }
+            WsMessage::Binary(b) => {
+                if !joined.is_empty() {
+                    out.push(text(std::mem::take(&mut joined)));
+                }
+                out.push(Message::Binary(b.into()));
+            }
+        }
+    }
+    if !joined.is_empty() {
+        out.push(text(joined));
+    }
+    out
+}
+
+/// Moves packets both ways until the socket ends, the session ends, or it is replaced.
+async fn pump(server: &Arc<ServerInner>, ws: &mut Ws, session: &Arc<Session>, id: u64) {
+    let limit = server.config.write_timeout;
+    loop {
+        tokio::select! {
+            message = ws.next() => {
+                let packets = match message {
+                    Some(Ok(Message::Text(t))) => decode_batch(t.as_bytes()),
+                    Some(Ok(Message::Binary(b))) => decode_binary_frame(&b).map(|p| vec![p]),
+                    Some(Ok(Message::Close(_))) | None => return,
+                    Some(Ok(_)) => continue,
+                    Some(Err(WsError::Capacity(_))) => {
+                        session.close(DisconnectReason::PayloadTooLarge);
+                        continue;
+                    }
+                    Some(Err(_)) => return,
+                };
+                match packets {
+                    Ok(packets) => {
+                        let _ = session.receive(packets).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(sid = %session.sid(), error = %e, "malformed websocket message");
+                        session.close(DisconnectReason::Malformed);
+                    }
+                }
+            }
+            batch = session.next_batch(id, BATCH) => {
+                let (packets, last) = match batch {
+                    Batch::Packets { packets, last } => (packets, last),
+                    Batch::Replaced => (vec![replaced_packet()], true),
+                    Batch::Ended => return,
+                };
+                let close = packets.last().and_then(|p| match &p.body {
+                    Body::Close(c) if last => Some(c.clone()),
+                    _ => None,
+                });
+                let sent = tokio::time::timeout(limit, async {
+                    for m in messages(&packets) {
+                        ws.feed(m).await?;
+                    }
+                    ws.flush().await
+                })
+                .await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    return;
+                }
+                if let Some(c) = close {
+                    let frame = CloseFrame { code: WsCode::from(c.code.0), reason: c.reason.into() };
+                    let _ = tokio::time::timeout(limit, ws.send(Message::Close(Some(frame)))).await;
+                    return;
+                }
+            }
+        }
+    }
+}
