@@ -209,6 +209,14 @@ pub(crate) fn sse_packet(data: &str, id: Option<&str>) -> Result<Packet, ClientE
 /// Long polls until the session closes, the poll is answered with a close (e.g. 4409 when
 /// another downlink replaced it), or the attachment is retired.
 async fn poll_loop(shared: Arc<Shared>, gen: u64) {
+    /// Clears `poll_busy` however the loop ends (return or abort).
+    struct Idle<'a>(&'a Shared);
+    impl Drop for Idle<'_> {
+        fn drop(&mut self) {
+            self.0.poll_busy.send_replace(false);
+        }
+    }
+    let _idle = Idle(&shared);
     let mut gate = shared.poll_gate.subscribe();
     let mut reading = shared.read_gate.subscribe();
     loop {
@@ -216,6 +224,7 @@ async fn poll_loop(shared: Arc<Shared>, gen: u64) {
         if !open || !shared.may_read(&mut reading).await || shared.state.lock().gen != gen {
             return;
         }
+        shared.poll_busy.send_replace(true);
         let resp = match get(&shared, TransportKind::Polling).await {
             Ok(resp) => resp.collect_unbounded().await,
             Err(e) => Err(e),
@@ -243,6 +252,7 @@ async fn poll_loop(shared: Arc<Shared>, gen: u64) {
         if closed {
             return shared.end(gen, DownlinkEnd::Eof);
         }
+        shared.poll_busy.send_replace(false);
     }
 }
 

@@ -272,6 +272,11 @@ impl Fake {
         let first = next_packet(&mut stream).await;
         let mut down = if probing {
             assert_eq!(first.map(|p| p.body), Some(Body::Ping { probe: true }));
+            // As the server does: a pending poll is ended at once (with a noop), so that the
+            // client can send `upgrade` knowing no poll of its own is still outstanding.
+            if let Some(down) = &self.session.lock().downlink {
+                let _ = down.send(Packet::control(Body::Noop));
+            }
             let pong = to_text(&Packet::control(Body::Pong { probe: true }));
             let _ = sink.send(Message::Text(text(pong).into())).await;
             let Some(upgrade) = next_packet(&mut stream).await else {

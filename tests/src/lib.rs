@@ -5,8 +5,9 @@
 //! crate never encodes or decodes packets by hand) over every transport, and checks the
 //! server's side of the rules while doing so: sequence gaps, SSE ids, framing.
 //!
-//! It deliberately does not use the `switchyard` crate's API, so that it tests the server
-//! from the outside, the way a browser or `client-js` would.
+//! The client deliberately does not use the `switchyard` crate's API, so that it tests the
+//! server from the outside, the way a browser or `client-js` would. Only [`TestServer`]
+//! (in `server.rs`), which starts a server for the end-to-end tests, knows that crate.
 //!
 //! - [`Dialer`]: where connections go. [`TcpDialer`] for a real socket on 127.0.0.1,
 //!   [`MemoryDialer`] for in-memory pipes, so that tests can run with paused tokio time.
@@ -49,6 +50,7 @@ mod http;
 mod inbox;
 pub mod parse;
 pub mod seq;
+mod server;
 mod session;
 mod switch;
 mod uplink;
@@ -62,6 +64,9 @@ pub use event::{from_args, to_args, ReceivedAck, ReceivedEvent};
 pub use http::{
     http_request, http_request_with, open_stream, ws_connect_raw, ws_connect_with, HttpResponse,
     StreamingResponse, WsConnect, WsStream,
+};
+pub use server::{
+    bounded, wait_close_code, wait_until, ws_send_packet, ws_wait_packet, TestServer,
 };
 pub use switchyard_protocol::{self as protocol, TransportKind};
 pub use tokio_tungstenite::tungstenite::Message as WsMessage;

@@ -76,6 +76,9 @@ pub(crate) struct Shared {
     /// Open (`true`) unless an upgrade from polling is in progress: the poller issues no new
     /// GET while it is closed, so that no poll reaches the server after the `upgrade`.
     pub(crate) poll_gate: watch::Sender<bool>,
+    /// `true` while a long-poll GET is in flight (its answer not yet delivered), so that an
+    /// upgrade can wait for the poll the server ends when the probe arrives.
+    pub(crate) poll_busy: watch::Sender<bool>,
     /// Open (`true`) unless the test paused reading: readers then leave bytes in the socket,
     /// so the server feels backpressure (slow-consumer tests).
     pub(crate) read_gate: watch::Sender<bool>,
@@ -100,6 +103,7 @@ impl Shared {
             state: Mutex::new(state),
             uplink: tokio::sync::Mutex::new(uplink),
             poll_gate: watch::Sender::new(true),
+            poll_busy: watch::Sender::new(false),
             read_gate: watch::Sender::new(true),
             events,
         };

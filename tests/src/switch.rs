@@ -20,7 +20,8 @@ use crate::session::Uplink;
 
 impl Client {
     /// Upgrades the session to a websocket: `GET {prefix}/websocket?sid=..&rx=..`, probe
-    /// ping, probe pong, wait until no POST is in flight, `upgrade` with `rx`, then the
+    /// ping, probe pong, (from polling) wait for the in-flight poll to return (the server
+    /// ends it with a `noop` when the probe arrives), wait until no POST is in flight, `upgrade` with `rx`, then the
     /// websocket carries both directions and unacknowledged packets are sent again on it.
     ///
     /// From polling, the poller stops issuing new GETs before the probe, so that no poll can
@@ -59,6 +60,17 @@ impl Client {
             }
         }
         let (sink, stream) = ws.split();
+
+        if self.transport() == TransportKind::Polling {
+            let mut busy = self.shared.poll_busy.subscribe();
+            timed(timeout, "the in-flight poll to return after the probe", async {
+                busy.wait_for(|busy| !*busy)
+                    .await
+                    .map(drop)
+                    .map_err(|_| ClientError::NotConnected("the client is gone"))
+            })
+            .await?;
+        }
 
         // Holding the uplink waits for an in-flight POST and keeps new sends out until the
         // websocket is the uplink.

@@ -49,7 +49,7 @@ pub const INDEX_HTML: &str = include_str!("../static/index.html");
 const MAX_NAME_CHARS: usize = 32;
 const MAX_ROOM_CHARS: usize = 64;
 /// How long a shutdown waits for sessions to deliver their close packet.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// Server settings that the command line can change; `None` keeps Switchyard's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -57,7 +57,10 @@ impl Client {
             .expect("websocket connect timed out")
             .expect("websocket connect failed");
         let connect = Packet::control(Body::Connect(Connect::default()));
-        ws.send(text(&connect)).await.unwrap();
+        timeout(WAIT, ws.send(text(&connect)))
+            .await
+            .unwrap()
+            .unwrap();
         let first = timeout(WAIT, ws.next())
             .await
             .expect("no open packet")
@@ -463,8 +466,8 @@ async fn closing_tells_the_others_in_every_room() {
 async fn dropped_connection_tells_the_others_after_the_grace_period() {
     // Short pings so that the abandoned session is reaped quickly (grace = interval + timeout).
     let addr = start(Options {
-        ping_interval: Some(Duration::from_millis(100)),
-        ping_timeout: Some(Duration::from_millis(300)),
+        ping_interval: Some(Duration::from_millis(200)),
+        ping_timeout: Some(Duration::from_millis(1000)),
     })
     .await;
     let mut ann = named(addr, "ann").await;
@@ -479,9 +482,15 @@ async fn dropped_connection_tells_the_others_after_the_grace_period() {
 
 /// A plain HTTP/1.1 GET; returns the status line, the lowercased header block and the body.
 async fn http_get(addr: SocketAddr, path: &str) -> (String, String, String) {
-    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    let mut tcp = timeout(WAIT, TcpStream::connect(addr))
+        .await
+        .unwrap()
+        .unwrap();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    tcp.write_all(request.as_bytes()).await.unwrap();
+    timeout(WAIT, tcp.write_all(request.as_bytes()))
+        .await
+        .unwrap()
+        .unwrap();
     let mut raw = Vec::new();
     timeout(WAIT, tcp.read_to_end(&mut raw))
         .await

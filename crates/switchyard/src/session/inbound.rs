@@ -54,6 +54,11 @@ impl Session {
                 return Err(Violation(DisconnectReason::Malformed, "sequence gap"));
             }
             st.in_rx = seq;
+            // A client that only sends still needs our rx to free its retransmit buffer.
+            if st.in_rx - st.rx_reported >= switchyard_protocol::ACK_EVERY {
+                st.outbox.push_control(Body::Noop);
+                self.downlink_wake.notify_waiters();
+            }
         }
         match packet.body {
             Body::Event(event) => Ok(Some(Inbound { event })),

@@ -310,7 +310,9 @@ impl Session {
         st.reason = Some(reason);
         st.closing_since = Some(now);
         // A peer that is gone cannot receive a close packet: nothing to wait for.
-        st.phase = if reason.peer_gone() {
+        // On shutdown, a session with no downlink has nobody to tell: do not linger.
+        let nobody = reason == DisconnectReason::Shutdown && st.downlink.is_none();
+        st.phase = if reason.peer_gone() || nobody {
             Phase::Closed
         } else {
             Phase::Closing

@@ -55,6 +55,10 @@ async fn run(
             }
         }
     }
+    // Let a handler that is still running finish (bounded), so that cleanup sees what it did.
+    if let Some(handler) = current {
+        let _ = tokio::time::timeout(server.config.write_timeout, handler).await;
+    }
     let sid = socket.sid_arc().clone();
     server.registry.remove(&sid);
     server.adapter.leave_all(&sid);
