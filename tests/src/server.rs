@@ -34,7 +34,9 @@ impl TestServer<TcpDialer> {
     /// Builds `builder` and serves it on a fresh port of 127.0.0.1.
     pub async fn tcp(builder: Builder) -> TestServer<TcpDialer> {
         let (service, server) = builder.build().expect("valid server configuration");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let accept = tokio::spawn(async move {
             let _ = switchyard::serve(listener, service).await;

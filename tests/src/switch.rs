@@ -63,12 +63,16 @@ impl Client {
 
         if self.transport() == TransportKind::Polling {
             let mut busy = self.shared.poll_busy.subscribe();
-            timed(timeout, "the in-flight poll to return after the probe", async {
-                busy.wait_for(|busy| !*busy)
-                    .await
-                    .map(drop)
-                    .map_err(|_| ClientError::NotConnected("the client is gone"))
-            })
+            timed(
+                timeout,
+                "the in-flight poll to return after the probe",
+                async {
+                    busy.wait_for(|busy| !*busy)
+                        .await
+                        .map(drop)
+                        .map_err(|_| ClientError::NotConnected("the client is gone"))
+                },
+            )
             .await?;
         }
 

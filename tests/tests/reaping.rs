@@ -82,7 +82,10 @@ async fn abandoned_upgrade(t: TransportKind) {
         tokio::time::sleep(Duration::from_secs(30)).await;
     }
     assert_eq!(ts.server.session_count(), 1, "{t}: the session died");
-    let ack = client.request("echo", json!(["still"]), vec![]).await.unwrap();
+    let ack = client
+        .request("echo", json!(["still"]), vec![])
+        .await
+        .unwrap();
     assert_eq!(ack.ok().unwrap(), json!(["still"]), "{t}");
     // ...and, abandoned afterwards, is still reaped.
     drop(client);

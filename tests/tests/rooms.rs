@@ -22,7 +22,9 @@ fn app() -> Builder {
     Switchyard::builder().on_connection(|socket| async move {
         socket.on("join", |s, room: String| async move { s.join(room) });
         socket.on("shout", |s, m: Shout| async move {
-            s.to(m.room).emit("shout", &m.text).map_err(|e| e.to_string())
+            s.to(m.room)
+                .emit("shout", &m.text)
+                .map_err(|e| e.to_string())
         });
     })
 }
@@ -59,7 +61,12 @@ async fn a_room_broadcast_reaches_every_transport_and_only_the_room() {
     ts.server.to(ROOM).emit("news", &1).unwrap();
     ts.server.emit("all", &2).unwrap();
     for c in &members {
-        assert_eq!(next_name(c).await, ("news".into(), json!([1])), "{}", c.transport());
+        assert_eq!(
+            next_name(c).await,
+            ("news".into(), json!([1])),
+            "{}",
+            c.transport()
+        );
         assert_eq!(next_name(c).await.0, "all", "{}", c.transport());
     }
     // The outsider's first event is the one to everybody: the room's never reached it.

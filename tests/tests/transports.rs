@@ -132,7 +132,12 @@ async fn payload_too_large(t: TransportKind) {
         assert!(resp.is_none());
     } else {
         let resp = resp.expect("an HTTP answer");
-        assert_eq!(resp.status, StatusCode::PAYLOAD_TOO_LARGE, "{t}: {}", resp.text());
+        assert_eq!(
+            resp.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{t}: {}",
+            resp.text()
+        );
         assert_eq!(resp.error_code().as_deref(), Some("payload-too-large"));
     }
     assert_eq!(wait_close_code(&client).await.unwrap(), 4413, "{t}");
@@ -293,7 +298,11 @@ async fn second_downlink_replaces_the_first(t: TransportKind) {
         socket.emit("after", &1).unwrap();
         let mut text = String::new();
         while !text.contains(r#""name":"after""#) {
-            let chunk = second.next_chunk().await.unwrap().expect("more of the stream");
+            let chunk = second
+                .next_chunk()
+                .await
+                .unwrap()
+                .expect("more of the stream");
             text.push_str(&String::from_utf8_lossy(&chunk));
         }
     }

@@ -118,7 +118,9 @@ impl<'de> Visitor<'de> for BinaryVisitor {
             .next_key()?
             .ok_or_else(|| de::Error::custom("empty object is not a binary placeholder"))?;
         if key != PLACEHOLDER_KEY {
-            return Err(de::Error::custom(format!("unexpected key {key:?} in binary")));
+            return Err(de::Error::custom(format!(
+                "unexpected key {key:?} in binary"
+            )));
         }
         let index: usize = map.next_value()?;
         IN.with(|i| {
@@ -169,7 +171,10 @@ mod tests {
     #[test]
     fn missing_attachment_is_an_error_not_a_panic() {
         let r: Result<(Binary,), _> = from_json(r#"[{"$bin":3}]"#, &[]);
-        assert!(r.unwrap_err().to_string().contains("no binary attachment 3"));
+        assert!(r
+            .unwrap_err()
+            .to_string()
+            .contains("no binary attachment 3"));
     }
 
     #[test]

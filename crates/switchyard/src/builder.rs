@@ -76,8 +76,7 @@ impl Builder {
     }
     /// Allowed origins (exact `scheme://host[:port]`). Default: any.
     pub fn allowed_origins<S: Into<String>>(mut self, o: impl IntoIterator<Item = S>) -> Self {
-        self.config.allowed_origins =
-            AllowedOrigins::List(o.into_iter().map(Into::into).collect());
+        self.config.allowed_origins = AllowedOrigins::List(o.into_iter().map(Into::into).collect());
         self
     }
     /// Bound of each session's outbound queue in packets. Default 1024.

@@ -174,7 +174,10 @@ mod tests {
             ping_interval: Duration::ZERO,
             ..Config::default()
         };
-        assert_eq!(c.validate(), Err(ConfigError::ZeroDuration("ping_interval")));
+        assert_eq!(
+            c.validate(),
+            Err(ConfigError::ZeroDuration("ping_interval"))
+        );
         let c = Config {
             path: "realtime/".into(),
             ..Config::default()

@@ -130,7 +130,11 @@ impl Body for RequestBody {
 
 pub(crate) type HttpResponse = Response<ResponseBody>;
 
-pub(crate) fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> HttpResponse {
+pub(crate) fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> HttpResponse {
     let mut res = Response::new(ResponseBody::full(body));
     *res.status_mut() = status;
     let h = res.headers_mut();
@@ -196,4 +200,3 @@ pub(crate) fn preflight() -> HttpResponse {
     );
     res
 }
-

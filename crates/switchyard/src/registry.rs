@@ -28,7 +28,9 @@ pub(crate) struct Registry {
 
 impl Registry {
     pub(crate) fn insert(&self, socket: Socket) {
-        self.sockets.write().insert(socket.sid_arc().clone(), socket);
+        self.sockets
+            .write()
+            .insert(socket.sid_arc().clone(), socket);
     }
 
     pub(crate) fn remove(&self, sid: &str) {

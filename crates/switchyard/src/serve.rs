@@ -16,8 +16,11 @@ use crate::http::{RequestBody, ResponseBody};
 /// Serves `service` on every connection accepted by `listener`, until the future is dropped.
 pub async fn serve<S>(listener: TcpListener, service: S) -> std::io::Result<()>
 where
-    S: Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>, Error = Infallible>
-        + Clone
+    S: Service<
+            http::Request<RequestBody>,
+            Response = http::Response<ResponseBody>,
+            Error = Infallible,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,
@@ -33,7 +36,11 @@ where
             }
         };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(serve_connection(stream, service.clone(), Some(RemoteAddr(addr))));
+        tokio::spawn(serve_connection(
+            stream,
+            service.clone(),
+            Some(RemoteAddr(addr)),
+        ));
     }
 }
 
@@ -41,8 +48,11 @@ where
 pub async fn serve_connection<I, S>(io: I, service: S, remote: Option<RemoteAddr>)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    S: Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>, Error = Infallible>
-        + Clone
+    S: Service<
+            http::Request<RequestBody>,
+            Response = http::Response<ResponseBody>,
+            Error = Infallible,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,

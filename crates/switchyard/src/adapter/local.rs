@@ -23,8 +23,14 @@ struct Maps {
 impl Adapter for LocalAdapter {
     fn join(&self, sid: &Arc<str>, room: &str) {
         let mut m = self.inner.write();
-        m.rooms.entry(room.to_owned()).or_default().insert(sid.clone());
-        m.sockets.entry(sid.clone()).or_default().insert(room.to_owned());
+        m.rooms
+            .entry(room.to_owned())
+            .or_default()
+            .insert(sid.clone());
+        m.sockets
+            .entry(sid.clone())
+            .or_default()
+            .insert(room.to_owned());
     }
 
     fn leave(&self, sid: &str, room: &str) {

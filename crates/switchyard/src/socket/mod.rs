@@ -201,7 +201,10 @@ impl Socket {
 
     /// Stores a value of type `T` in this socket's data slot, replacing any previous `T`.
     pub fn set_data<T: Send + Sync + 'static>(&self, value: T) {
-        self.0.data.lock().insert(TypeId::of::<T>(), Box::new(value));
+        self.0
+            .data
+            .lock()
+            .insert(TypeId::of::<T>(), Box::new(value));
     }
 
     /// A clone of the `T` in this socket's data slot.

@@ -19,7 +19,11 @@ use crate::error::DisconnectReason;
 use crate::server::ServerInner;
 use crate::session::{Inbound, Phase};
 
-pub(crate) fn spawn(socket: Socket, server: std::sync::Arc<ServerInner>, events: mpsc::Receiver<Inbound>) {
+pub(crate) fn spawn(
+    socket: Socket,
+    server: std::sync::Arc<ServerInner>,
+    events: mpsc::Receiver<Inbound>,
+) {
     tokio::spawn(run(socket, server, events));
 }
 
@@ -29,10 +33,13 @@ async fn run(
     mut events: mpsc::Receiver<Inbound>,
 ) {
     let session = socket.session().clone();
-    let mut current: Option<JoinHandle<()>> = server
-        .on_connection
-        .as_ref()
-        .map(|f| tokio::spawn(AssertUnwindSafe(f(socket.clone())).catch_unwind().map(|_| ())));
+    let mut current: Option<JoinHandle<()>> = server.on_connection.as_ref().map(|f| {
+        tokio::spawn(
+            AssertUnwindSafe(f(socket.clone()))
+                .catch_unwind()
+                .map(|_| ()),
+        )
+    });
     loop {
         let wake = session.task_notified();
         tokio::pin!(wake);
@@ -62,7 +69,9 @@ async fn run(
     let sid = socket.sid_arc().clone();
     server.registry.remove(&sid);
     server.adapter.leave_all(&sid);
-    let reason = session.reason().unwrap_or(DisconnectReason::ServerDisconnect);
+    let reason = session
+        .reason()
+        .unwrap_or(DisconnectReason::ServerDisconnect);
     tracing::debug!(%sid, %reason, "session closed");
     for handler in socket.take_disconnect_handlers() {
         let _ = AssertUnwindSafe(handler(socket.clone(), reason))

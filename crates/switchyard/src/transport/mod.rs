@@ -62,7 +62,9 @@ where
             "this Origin is not allowed",
         ))
     } else {
-        dispatch(&server, req).await.unwrap_or_else(|e| error_response(&e))
+        dispatch(&server, req)
+            .await
+            .unwrap_or_else(|e| error_response(&e))
     };
     if let (true, Some(origin)) = (allowed, origin) {
         add_cors(res.headers_mut(), &origin);
@@ -70,7 +72,10 @@ where
     res
 }
 
-async fn dispatch<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<HttpResponse, RequestError>
+async fn dispatch<B>(
+    server: &Arc<ServerInner>,
+    req: Request<B>,
+) -> Result<HttpResponse, RequestError>
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
@@ -81,7 +86,9 @@ where
     if !known {
         return Err(RequestError::new(
             ErrorCode::NotFound,
-            format!("no endpoint {name:?}: expected open, send, websocket, sse, streaming or polling"),
+            format!(
+                "no endpoint {name:?}: expected open, send, websocket, sse, streaming or polling"
+            ),
         ));
     }
     if req.method() == Method::OPTIONS {
@@ -128,7 +135,12 @@ pub(crate) fn lookup(server: &ServerInner, uri: &http::Uri) -> Result<Socket, Re
 
 /// The client's `rx` from the query (and, for sse, `Last-Event-ID`, whichever is higher).
 pub(crate) fn client_rx(parts: &http::request::Parts) -> Result<u64, RequestError> {
-    let bad = |what: &str| RequestError::new(ErrorCode::BadRequest, format!("{what} must be a non-negative integer"));
+    let bad = |what: &str| {
+        RequestError::new(
+            ErrorCode::BadRequest,
+            format!("{what} must be a non-negative integer"),
+        )
+    };
     let query = match query_param(&parts.uri, "rx") {
         Some(v) => v.parse::<u64>().map_err(|_| bad("rx"))?,
         None => 0,
@@ -158,8 +170,14 @@ where
             ErrorCode::PayloadTooLarge,
             format!("body exceeds maxPayload ({limit} bytes)"),
         )),
-        Ok(Err(e)) => Err(RequestError::new(ErrorCode::BadRequest, format!("could not read body: {e}"))),
-        Err(_) => Err(RequestError::new(ErrorCode::BadRequest, "timed out reading the body")),
+        Ok(Err(e)) => Err(RequestError::new(
+            ErrorCode::BadRequest,
+            format!("could not read body: {e}"),
+        )),
+        Err(_) => Err(RequestError::new(
+            ErrorCode::BadRequest,
+            "timed out reading the body",
+        )),
     }
 }
 
@@ -174,7 +192,8 @@ where
     let auth = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let packet = decode_text(&body).map_err(|e| RequestError::new(ErrorCode::MalformedPacket, e.to_string()))?;
+        let packet = decode_text(&body)
+            .map_err(|e| RequestError::new(ErrorCode::MalformedPacket, e.to_string()))?;
         match packet.body {
             Body::Connect(c) => c
                 .auth
@@ -194,7 +213,11 @@ where
         .unwrap_or(TransportKind::Polling);
     let info = ConnectInfo::from_parts(&parts, auth, transport);
     let (_socket, handshake) = open_session(server, info).await?;
-    Ok(respond(StatusCode::OK, JSON, to_text(&Packet::control(Body::Open(handshake)))))
+    Ok(respond(
+        StatusCode::OK,
+        JSON,
+        to_text(&Packet::control(Body::Open(handshake))),
+    ))
 }
 
 /// `POST /send`: the shared uplink of sse, streaming and polling.

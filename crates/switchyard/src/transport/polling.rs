@@ -34,7 +34,13 @@ pub(super) async fn handle<B>(
     let session = socket.session();
     let id = match session.attach(TransportKind::Polling, rx) {
         Ok(id) => id,
-        Err(e) => return Ok(respond(StatusCode::OK, TEXT, encode_batch([&attach_error_packet(e)?]))),
+        Err(e) => {
+            return Ok(respond(
+                StatusCode::OK,
+                TEXT,
+                encode_batch([&attach_error_packet(e)?]),
+            ))
+        }
     };
     let _attached = Attached(session, id);
     // Bounded by the heartbeat: a ping is queued at least every ping interval.

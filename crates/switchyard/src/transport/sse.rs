@@ -12,7 +12,10 @@ use crate::error::RequestError;
 use crate::http::{respond, stream_headers, HttpResponse, ResponseBody};
 use crate::server::ServerInner;
 
-pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<HttpResponse, RequestError> {
+pub(super) fn handle<B>(
+    server: &Arc<ServerInner>,
+    req: Request<B>,
+) -> Result<HttpResponse, RequestError> {
     let (parts, _body) = req.into_parts();
     let socket = lookup(server, &parts.uri)?;
     let rx = client_rx(&parts)?;
@@ -25,7 +28,13 @@ pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<Ht
             return Ok(respond(http::StatusCode::OK, "text/event-stream", out));
         }
     };
-    let body = spawn_stream(session, id, server.config.write_timeout, sse_prelude(), encode_sse);
+    let body = spawn_stream(
+        session,
+        id,
+        server.config.write_timeout,
+        sse_prelude(),
+        encode_sse,
+    );
     let mut res = Response::new(ResponseBody::stream(body));
     stream_headers(res.headers_mut(), "text/event-stream");
     Ok(res)

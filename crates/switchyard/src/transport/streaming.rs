@@ -13,7 +13,10 @@ use crate::error::RequestError;
 use crate::http::{respond, stream_headers, HttpResponse, ResponseBody, TEXT};
 use crate::server::ServerInner;
 
-pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<HttpResponse, RequestError> {
+pub(super) fn handle<B>(
+    server: &Arc<ServerInner>,
+    req: Request<B>,
+) -> Result<HttpResponse, RequestError> {
     let (parts, _body) = req.into_parts();
     let socket = lookup(server, &parts.uri)?;
     let rx = client_rx(&parts)?;

@@ -33,7 +33,10 @@ use crate::socket::Socket;
 
 type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
-pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<HttpResponse, RequestError> {
+pub(super) fn handle<B>(
+    server: &Arc<ServerInner>,
+    req: Request<B>,
+) -> Result<HttpResponse, RequestError> {
     let (mut parts, _body) = req.into_parts();
     let bad = |m: &str| RequestError::new(ErrorCode::BadRequest, m);
     let is_upgrade = parts
@@ -45,7 +48,12 @@ pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<Ht
     let (true, Some(key)) = (is_upgrade, key) else {
         return Err(bad("expected a WebSocket upgrade request"));
     };
-    if parts.headers.get(header::SEC_WEBSOCKET_VERSION).map(HeaderValue::as_bytes) != Some(b"13") {
+    if parts
+        .headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(HeaderValue::as_bytes)
+        != Some(b"13")
+    {
         return Err(bad("unsupported Sec-WebSocket-Version: expected 13"));
     }
     let existing = match super::query_param(&parts.uri, "sid") {
@@ -67,7 +75,9 @@ pub(super) fn handle<B>(server: &Arc<ServerInner>, req: Request<B>) -> Result<Ht
         let config = WebSocketConfig::default()
             .max_message_size(max)
             .max_frame_size(max);
-        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+        let ws =
+            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
+                .await;
         run(server, ws, existing, info).await;
     });
     let mut res = Response::new(ResponseBody::empty());
@@ -128,7 +138,11 @@ fn text(bytes: Vec<u8>) -> Message {
 }
 
 /// A new session over this WebSocket: `connect` in, `open` out.
-async fn open(server: &Arc<ServerInner>, ws: &mut Ws, mut info: ConnectInfo) -> Option<(Socket, u64)> {
+async fn open(
+    server: &Arc<ServerInner>,
+    ws: &mut Ws,
+    mut info: ConnectInfo,
+) -> Option<(Socket, u64)> {
     let limit = server.config.write_timeout;
     let first = read(ws, server.config.ping_timeout).await?;
     let packet = match &first {
@@ -179,7 +193,13 @@ async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option
             _ => continue,
         };
         let Ok(packets) = packets else {
-            close_with(ws, limit, CloseCode::MALFORMED, "malformed packet during probe").await;
+            close_with(
+                ws,
+                limit,
+                CloseCode::MALFORMED,
+                "malformed packet during probe",
+            )
+            .await;
             return None;
         };
         for packet in packets {
@@ -187,12 +207,18 @@ async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option
                 Body::Ping { probe: true } => {
                     socket.session().end_pending_poll();
                     let pong = to_text(&Packet::control(Body::Pong { probe: true }));
-                    if !matches!(tokio::time::timeout(limit, ws.send(text(pong))).await, Ok(Ok(()))) {
+                    if !matches!(
+                        tokio::time::timeout(limit, ws.send(text(pong))).await,
+                        Ok(Ok(()))
+                    ) {
                         return None;
                     }
                 }
                 Body::Upgrade => {
-                    return match socket.session().attach(TransportKind::Websocket, packet.rx.unwrap_or(0)) {
+                    return match socket
+                        .session()
+                        .attach(TransportKind::Websocket, packet.rx.unwrap_or(0))
+                    {
                         Ok(id) => Some((socket, id)),
                         Err(e) => {
                             let code = match e {
@@ -205,7 +231,13 @@ async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option
                     };
                 }
                 _ => {
-                    close_with(ws, limit, CloseCode::MALFORMED, "expected a probe ping or upgrade").await;
+                    close_with(
+                        ws,
+                        limit,
+                        CloseCode::MALFORMED,
+                        "expected a probe ping or upgrade",
+                    )
+                    .await;
                     return None;
                 }
             }
@@ -239,6 +271,58 @@ fn messages(packets: &[Packet]) -> Vec<Message> {
     out
 }
 
+/// Whether the pump goes on after writing a batch.
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Writes one batch; after a final close packet, sends the close frame and ends the socket
+/// gracefully.
+async fn write_batch(ws: &mut Ws, batch: Batch, limit: Duration) -> Flow {
+    let (packets, last) = match batch {
+        Batch::Packets { packets, last } => (packets, last),
+        Batch::Replaced => (vec![replaced_packet()], true),
+        Batch::Ended => return Flow::Stop,
+    };
+    let sent = tokio::time::timeout(limit, async {
+        for m in messages(&packets) {
+            ws.feed(m).await?;
+        }
+        ws.flush().await
+    })
+    .await;
+    if !matches!(sent, Ok(Ok(()))) {
+        return Flow::Stop;
+    }
+    if !last {
+        return Flow::Continue;
+    }
+    if let Some(Body::Close(c)) = packets.last().map(|p| &p.body) {
+        let frame = CloseFrame {
+            code: WsCode::from(c.code.0),
+            reason: c.reason.clone().into(),
+        };
+        let _ = tokio::time::timeout(limit, ws.send(Message::Close(Some(frame)))).await;
+        drain(ws, limit).await;
+    }
+    Flow::Stop
+}
+
+/// Ends the socket without losing what we sent: half-close our side, then read and discard
+/// until the peer closes (bounded). Dropping a socket with unread input sends a TCP reset,
+/// which can destroy the close frame before the client reads it.
+async fn drain(ws: &mut Ws, limit: Duration) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let io = ws.get_mut();
+    let _ = tokio::time::timeout(limit, async {
+        let _ = io.shutdown().await;
+        let mut buf = vec![0u8; 16 * 1024];
+        while matches!(io.read(&mut buf).await, Ok(n) if n > 0) {}
+    })
+    .await;
+}
+
 /// Moves packets both ways until the socket ends, the session ends, or it is replaced.
 async fn pump(server: &Arc<ServerInner>, ws: &mut Ws, session: &Arc<Session>, id: u64) {
     let limit = server.config.write_timeout;
@@ -251,8 +335,18 @@ async fn pump(server: &Arc<ServerInner>, ws: &mut Ws, session: &Arc<Session>, id
                     Some(Ok(Message::Close(_))) | None => return,
                     Some(Ok(_)) => continue,
                     Some(Err(WsError::Capacity(_))) => {
+                        // The rest of the oversized message is still unread: deliver the close
+                        // now, then drain, instead of resetting the connection.
                         session.close(DisconnectReason::PayloadTooLarge);
-                        continue;
+                        while let Ok(batch) =
+                            tokio::time::timeout(limit, session.next_batch(id, BATCH)).await
+                        {
+                            if let Flow::Stop = write_batch(ws, batch, limit).await {
+                                return;
+                            }
+                        }
+                        drain(ws, limit).await;
+                        return;
                     }
                     Some(Err(_)) => return,
                 };
@@ -267,28 +361,7 @@ async fn pump(server: &Arc<ServerInner>, ws: &mut Ws, session: &Arc<Session>, id
                 }
             }
             batch = session.next_batch(id, BATCH) => {
-                let (packets, last) = match batch {
-                    Batch::Packets { packets, last } => (packets, last),
-                    Batch::Replaced => (vec![replaced_packet()], true),
-                    Batch::Ended => return,
-                };
-                let close = packets.last().and_then(|p| match &p.body {
-                    Body::Close(c) if last => Some(c.clone()),
-                    _ => None,
-                });
-                let sent = tokio::time::timeout(limit, async {
-                    for m in messages(&packets) {
-                        ws.feed(m).await?;
-                    }
-                    ws.flush().await
-                })
-                .await;
-                if !matches!(sent, Ok(Ok(()))) {
-                    return;
-                }
-                if let Some(c) = close {
-                    let frame = CloseFrame { code: WsCode::from(c.code.0), reason: c.reason.into() };
-                    let _ = tokio::time::timeout(limit, ws.send(Message::Close(Some(frame)))).await;
+                if let Flow::Stop = write_batch(ws, batch, limit).await {
                     return;
                 }
             }
