@@ -75,6 +75,8 @@ struct State {
     attach_counter: u64,
     transport: TransportKind,
     detached_since: Option<Instant>,
+    /// A websocket probe is open: do not hold polls.
+    probing: bool,
     closing_since: Option<Instant>,
     next_ping: Instant,
     pong_deadline: Option<Instant>,
@@ -115,6 +117,7 @@ impl Session {
             attach_counter: 0,
             transport,
             detached_since: Some(now),
+            probing: false,
             closing_since: None,
             next_ping: now + config.ping_interval,
             pong_deadline: None,
@@ -169,6 +172,9 @@ impl Session {
             self.close(DisconnectReason::ReplayLost);
             return Err(AttachError::ReplayLost);
         }
+        if st.probing && kind == TransportKind::Polling {
+            st.outbox.push_control(Body::Noop);
+        }
         st.attach_counter += 1;
         let id = st.attach_counter;
         st.downlink = Some(id);
@@ -181,12 +187,14 @@ impl Session {
         Ok(id)
     }
 
-    /// A websocket probe arrived: end a pending poll at once (with a `noop`), so that the
-    /// client has no poll in flight when it sends `upgrade` and no late poll can take the
-    /// downlink back from the new websocket.
-    pub(crate) fn end_pending_poll(&self) {
+    /// A websocket probe is open (`true`) or over (`false`). While it is open, polls are not
+    /// held: a pending poll is answered at once (with a `noop`), and so is any poll that
+    /// arrives later, so the client is never left with a poll in flight when it sends
+    /// `upgrade`, and no late poll can take the downlink back from the new websocket.
+    pub(crate) fn set_probing(&self, on: bool) {
         let mut st = self.state.lock();
-        if st.downlink.is_some() && st.transport == TransportKind::Polling {
+        st.probing = on;
+        if on && st.downlink.is_some() && st.transport == TransportKind::Polling {
             st.outbox.push_control(Body::Noop);
             drop(st);
             self.downlink_wake.notify_waiters();

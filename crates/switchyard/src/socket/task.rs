@@ -2,9 +2,9 @@
 //!
 //! It runs `on_connection`, then event handlers one at a time in arrival order (each in its own
 //! spawned task, so a panic or a slow handler cannot stop heartbeats), acts on the session's
-//! deadlines (pings, pong timeout, grace period), and, once the session is closed, removes it
-//! from the registry and its rooms and runs the disconnect handlers. No lock is held while user
-//! code runs.
+//! deadlines (pings, pong timeout, grace period). As soon as the session starts closing it
+//! leaves its rooms and runs the disconnect handlers; once it is closed it leaves the registry.
+//! No lock is held while user code runs.
 
 use std::panic::AssertUnwindSafe;
 
@@ -40,12 +40,20 @@ async fn run(
                 .map(|_| ()),
         )
     });
+    let mut cleaned_up = false;
     loop {
         let wake = session.task_notified();
         tokio::pin!(wake);
         wake.as_mut().enable();
         let deadline = session.tick(Instant::now());
         let phase = session.phase();
+        if phase != Phase::Open && !cleaned_up {
+            // For the application the socket is gone as soon as it starts closing: leave its
+            // rooms and run its disconnect handlers now, while the close packet may still be
+            // on its way to the client.
+            cleaned_up = true;
+            tokio::spawn(clean_up(socket.clone(), server.clone(), current.take()));
+        }
         if phase == Phase::Closed {
             break;
         }
@@ -62,23 +70,33 @@ async fn run(
             }
         }
     }
-    // Let a handler that is still running finish (bounded), so that cleanup sees what it did.
-    if let Some(handler) = current {
+    server.registry.remove(socket.sid_arc());
+    tracing::debug!(sid = %socket.id(), "session removed");
+    server.notify_session_closed();
+}
+
+/// Leaves rooms and runs the disconnect handlers, after the running handler (if any) has
+/// finished, within the write timeout, so that cleanup sees what it did.
+async fn clean_up(
+    socket: Socket,
+    server: std::sync::Arc<ServerInner>,
+    running: Option<JoinHandle<()>>,
+) {
+    if let Some(handler) = running {
         let _ = tokio::time::timeout(server.config.write_timeout, handler).await;
     }
     let sid = socket.sid_arc().clone();
-    server.registry.remove(&sid);
     server.adapter.leave_all(&sid);
-    let reason = session
+    let reason = socket
+        .session()
         .reason()
         .unwrap_or(DisconnectReason::ServerDisconnect);
-    tracing::debug!(%sid, %reason, "session closed");
+    tracing::debug!(%sid, %reason, "session closing");
     for handler in socket.take_disconnect_handlers() {
         let _ = AssertUnwindSafe(handler(socket.clone(), reason))
             .catch_unwind()
             .await;
     }
-    server.notify_session_closed();
 }
 
 async fn dispatch(socket: Socket, server: std::sync::Arc<ServerInner>, event: Event) {

@@ -182,6 +182,18 @@ async fn open(
 
 /// Joins an existing session: probe, then upgrade. Anything else closes only this socket.
 async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option<(Socket, u64)> {
+    let session = socket.session().clone();
+    let result = probe_steps(server, ws, socket).await;
+    // However the probe ended, polls may be held again.
+    session.set_probing(false);
+    result
+}
+
+async fn probe_steps(
+    server: &Arc<ServerInner>,
+    ws: &mut Ws,
+    socket: Socket,
+) -> Option<(Socket, u64)> {
     let limit = server.config.write_timeout;
     let deadline = tokio::time::Instant::now() + server.config.grace_period();
     loop {
@@ -205,7 +217,7 @@ async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option
         for packet in packets {
             match packet.body {
                 Body::Ping { probe: true } => {
-                    socket.session().end_pending_poll();
+                    socket.session().set_probing(true);
                     let pong = to_text(&Packet::control(Body::Pong { probe: true }));
                     if !matches!(
                         tokio::time::timeout(limit, ws.send(text(pong))).await,
