@@ -146,10 +146,12 @@ async fn allowed_origins_get_cors_headers_with_credentials() {
 #[derive(Clone, Debug, PartialEq)]
 struct Nick(String);
 
+type Seen = Arc<Mutex<Vec<(DisconnectReason, Option<Nick>)>>>;
+
 #[tokio::test]
 async fn server_disconnect_reaches_the_client_and_the_hook_with_its_data() {
     for t in TransportKind::ALL {
-        let seen: Arc<Mutex<Vec<(DisconnectReason, Option<Nick>)>>> = Arc::default();
+        let seen: Seen = Arc::default();
         let hook_seen = seen.clone();
         let (done_tx, mut done) = mpsc::unbounded_channel::<()>();
         let builder = Switchyard::builder().on_connection(move |socket| {
