@@ -57,3 +57,102 @@ impl Session {
         next
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use switchyard_protocol::{Body, Packet, TransportKind};
+    use tokio::time::{advance, Instant};
+
+    use super::super::{Batch, Phase, Session};
+    use crate::config::Config;
+    use crate::error::DisconnectReason;
+
+    fn session() -> Arc<Session> {
+        let config = Config {
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+            ..Config::default()
+        };
+        Session::new("s".into(), Arc::new(config), TransportKind::Polling).0
+    }
+
+    fn drain(s: &Session, id: u64) -> Vec<Packet> {
+        match s.try_batch(id, 100) {
+            Some(Batch::Packets { packets, .. }) => packets,
+            _ => Vec::new(),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn first_ping_comes_one_interval_after_open_then_every_interval() {
+        let s = session();
+        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        let next = s.tick(Instant::now());
+        assert!(drain(&s, id).is_empty(), "no ping at open");
+        assert_eq!(next, Instant::now() + Duration::from_secs(25));
+        advance(Duration::from_secs(25)).await;
+        s.tick(Instant::now());
+        assert_eq!(drain(&s, id)[0].body, Body::Ping { probe: false });
+        s.receive(vec![Packet::control(Body::Pong { probe: false })])
+            .await
+            .unwrap();
+        advance(Duration::from_secs(25)).await;
+        s.tick(Instant::now());
+        assert_eq!(drain(&s, id).len(), 1, "one ping per interval, no burst");
+        assert_eq!(s.phase(), Phase::Open);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_missing_pong_closes_with_heartbeat_timeout() {
+        let s = session();
+        let _id = s.attach(TransportKind::Sse, 0).unwrap();
+        advance(Duration::from_secs(25)).await;
+        s.tick(Instant::now());
+        advance(Duration::from_secs(19)).await;
+        s.tick(Instant::now());
+        assert_eq!(s.phase(), Phase::Open);
+        advance(Duration::from_secs(1)).await;
+        s.tick(Instant::now());
+        assert_eq!(s.reason(), Some(DisconnectReason::HeartbeatTimeout));
+        assert_eq!(s.phase(), Phase::Closed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_session_without_downlink_is_reaped_after_the_grace_period() {
+        let s = session();
+        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        s.detach(id);
+        // Pongs keep the heartbeat happy; only the missing downlink counts.
+        for _ in 0..44 {
+            advance(Duration::from_secs(1)).await;
+            s.tick(Instant::now());
+            s.receive(vec![Packet::control(Body::Pong { probe: false })])
+                .await
+                .unwrap();
+        }
+        assert_eq!(s.phase(), Phase::Open);
+        advance(Duration::from_secs(1)).await;
+        s.tick(Instant::now());
+        assert_eq!(s.reason(), Some(DisconnectReason::TransportLost));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_closing_session_delivers_its_close_or_gives_up_after_the_grace_period() {
+        let s = session();
+        s.close(DisconnectReason::ServerDisconnect);
+        assert_eq!(s.phase(), Phase::Closing);
+        advance(Duration::from_secs(45)).await;
+        s.tick(Instant::now());
+        assert_eq!(s.phase(), Phase::Closed);
+
+        let s = session();
+        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        s.close(DisconnectReason::SlowConsumer);
+        let packets = drain(&s, id);
+        assert!(matches!(&packets[0].body, Body::Close(c) if c.code.0 == 4429));
+        assert_eq!(s.phase(), Phase::Closed);
+    }
+}

@@ -52,6 +52,8 @@ async fn run(
             // rooms and run its disconnect handlers now, while the close packet may still be
             // on its way to the client.
             cleaned_up = true;
+            // No more events will run: fail senders waiting on a full queue at once.
+            events.close();
             tokio::spawn(clean_up(socket.clone(), server.clone(), current.take()));
         }
         if phase == Phase::Closed {

@@ -106,8 +106,10 @@ where
         (Method::POST, "open", _) => open(server, req).await,
         (Method::POST, "send", _) => uplink(server, req).await,
         (Method::GET, _, Some(TransportKind::Websocket)) => websocket::handle(server, req),
-        (Method::GET, _, Some(TransportKind::Sse)) => sse::handle(server, req),
-        (Method::GET, _, Some(TransportKind::Streaming)) => streaming::handle(server, req),
+        (Method::GET, _, Some(TransportKind::Sse)) => stream_downlink(server, req, &sse::FRAMING),
+        (Method::GET, _, Some(TransportKind::Streaming)) => {
+            stream_downlink(server, req, &streaming::FRAMING)
+        }
         (Method::GET, _, Some(TransportKind::Polling)) => polling::handle(server, req).await,
         (method, name, _) => Err(RequestError::new(
             ErrorCode::MethodNotAllowed,
@@ -246,6 +248,64 @@ where
         .map_err(|v| RequestError::new(ErrorCode::MalformedPacket, v.1))?;
     let body = format!("{{\"rx\":{}}}", session.in_rx());
     Ok(respond(StatusCode::OK, JSON, body))
+}
+
+/// What a downlink request attached to: the session's downlink, or a refusal to send as the
+/// response's only packet (a 4410 close when the replay point is gone).
+pub(crate) enum Attached {
+    Downlink(Socket, u64),
+    Refused(Packet),
+}
+
+/// The common start of every HTTP downlink request: find the session, read the client's
+/// `rx`, attach (replacing any other downlink).
+pub(crate) fn attach_downlink<B>(
+    server: &ServerInner,
+    req: Request<B>,
+    kind: TransportKind,
+) -> Result<Attached, RequestError> {
+    let (parts, _body) = req.into_parts();
+    let socket = lookup(server, &parts.uri)?;
+    let rx = client_rx(&parts)?;
+    let attached = socket.session().attach(kind, rx);
+    match attached {
+        Ok(id) => Ok(Attached::Downlink(socket, id)),
+        Err(e) => Ok(Attached::Refused(attach_error_packet(e)?)),
+    }
+}
+
+/// How a streaming transport (sse or streaming) frames its response.
+pub(crate) struct StreamFraming {
+    pub(crate) kind: TransportKind,
+    pub(crate) content_type: &'static str,
+    pub(crate) prelude: fn() -> Vec<u8>,
+    pub(crate) frame: fn(&Packet, &mut Vec<u8>),
+}
+
+/// The whole request handler of a streaming transport.
+pub(crate) fn stream_downlink<B>(
+    server: &ServerInner,
+    req: Request<B>,
+    framing: &StreamFraming,
+) -> Result<HttpResponse, RequestError> {
+    let (socket, id) = match attach_downlink(server, req, framing.kind)? {
+        Attached::Downlink(socket, id) => (socket, id),
+        Attached::Refused(packet) => {
+            let mut out = (framing.prelude)();
+            (framing.frame)(&packet, &mut out);
+            return Ok(respond(StatusCode::OK, framing.content_type, out));
+        }
+    };
+    let body = spawn_stream(
+        socket.session().clone(),
+        id,
+        server.config.write_timeout,
+        (framing.prelude)(),
+        framing.frame,
+    );
+    let mut res = http::Response::new(crate::http::ResponseBody::stream(body));
+    crate::http::stream_headers(res.headers_mut(), framing.content_type);
+    Ok(res)
 }
 
 /// Runs a streaming downlink (sse or streaming): writes `prelude`, then every batch framed by

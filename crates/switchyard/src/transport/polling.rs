@@ -8,7 +8,7 @@ use std::sync::Arc;
 use http::{Request, StatusCode};
 use switchyard_protocol::{encode_batch, Body, Packet, TransportKind};
 
-use super::{attach_error_packet, client_rx, lookup, replaced_packet, BATCH};
+use super::{attach_downlink, replaced_packet, Attached, BATCH};
 use crate::error::RequestError;
 use crate::http::{respond, HttpResponse, TEXT};
 use crate::server::ServerInner;
@@ -16,9 +16,9 @@ use crate::session::{Batch, Session};
 
 /// Detaches the poll when its request ends, however it ends (including the client going away
 /// while the poll is held).
-struct Attached<'a>(&'a Session, u64);
+struct DetachOnDrop<'a>(&'a Session, u64);
 
-impl Drop for Attached<'_> {
+impl Drop for DetachOnDrop<'_> {
     fn drop(&mut self) {
         self.0.detach(self.1);
     }
@@ -28,21 +28,14 @@ pub(super) async fn handle<B>(
     server: &Arc<ServerInner>,
     req: Request<B>,
 ) -> Result<HttpResponse, RequestError> {
-    let (parts, _body) = req.into_parts();
-    let socket = lookup(server, &parts.uri)?;
-    let rx = client_rx(&parts)?;
-    let session = socket.session();
-    let id = match session.attach(TransportKind::Polling, rx) {
-        Ok(id) => id,
-        Err(e) => {
-            return Ok(respond(
-                StatusCode::OK,
-                TEXT,
-                encode_batch([&attach_error_packet(e)?]),
-            ))
+    let (socket, id) = match attach_downlink(server, req, TransportKind::Polling)? {
+        Attached::Downlink(socket, id) => (socket, id),
+        Attached::Refused(packet) => {
+            return Ok(respond(StatusCode::OK, TEXT, encode_batch([&packet])))
         }
     };
-    let _attached = Attached(session, id);
+    let session = socket.session();
+    let _attached = DetachOnDrop(session, id);
     // Bounded by the heartbeat: a ping is queued at least every ping interval.
     let hold = server.config.ping_interval + server.config.ping_timeout;
     let packets = match tokio::time::timeout(hold, session.next_batch(id, BATCH)).await {
