@@ -94,7 +94,9 @@ impl Socket {
     /// Registers the handler of event `name`, replacing any previous one. `T` is decoded from
     /// the event's first argument (`null` when it has none); the handler's return value is the
     /// ack when the client asked for one. Handlers of one socket run one at a time, in the order
-    /// the events were sent.
+    /// the events were sent. A handler that awaits [`Socket::emit_with_ack`] on its own socket
+    /// holds back that socket's later events until the ack arrives or times out: keep such
+    /// waits short, or spawn them.
     pub fn on<T, F, Fut, R>(&self, name: impl Into<String>, handler: F)
     where
         F: Fn(Socket, T) -> Fut + Send + Sync + 'static,
