@@ -89,7 +89,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn first_ping_comes_one_interval_after_open_then_every_interval() {
         let s = session();
-        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        let id = s.attach(TransportKind::Polling, 0, 0).unwrap();
         let next = s.tick(Instant::now());
         assert!(drain(&s, id).is_empty(), "no ping at open");
         assert_eq!(next, Instant::now() + Duration::from_secs(25));
@@ -108,7 +108,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_missing_pong_closes_with_heartbeat_timeout() {
         let s = session();
-        let _id = s.attach(TransportKind::Sse, 0).unwrap();
+        let _id = s.attach(TransportKind::Sse, 0, 0).unwrap();
         advance(Duration::from_secs(25)).await;
         s.tick(Instant::now());
         advance(Duration::from_secs(19)).await;
@@ -123,7 +123,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_session_without_downlink_is_reaped_after_the_grace_period() {
         let s = session();
-        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        let id = s.attach(TransportKind::Polling, 0, 0).unwrap();
         s.detach(id);
         // Pongs keep the heartbeat happy; only the missing downlink counts.
         for _ in 0..44 {
@@ -149,10 +149,29 @@ mod tests {
         assert_eq!(s.phase(), Phase::Closed);
 
         let s = session();
-        let id = s.attach(TransportKind::Polling, 0).unwrap();
+        let id = s.attach(TransportKind::Polling, 0, 0).unwrap();
         s.close(DisconnectReason::SlowConsumer);
         let packets = drain(&s, id);
         assert!(matches!(&packets[0].body, Body::Close(c) if c.code.0 == 4429));
         assert_eq!(s.phase(), Phase::Closed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_downlink_request_does_not_replace_a_newer_one() {
+        let s = session();
+        let poll = s.attach(TransportKind::Polling, 0, 1).unwrap();
+        let sse = s.attach(TransportKind::Sse, 0, 3).unwrap();
+        assert!(matches!(s.try_batch(poll, 10), Some(Batch::Replaced)));
+        // The poll numbered 2 reaches the server after the sse stream numbered 3.
+        assert_eq!(
+            s.attach(TransportKind::Polling, 0, 2),
+            Err(super::super::AttachError::Stale)
+        );
+        s.enqueue(Body::Noop).unwrap_or(());
+        assert!(
+            s.attach(TransportKind::Streaming, 0, 3).is_ok(),
+            "equal n replaces"
+        );
+        assert!(matches!(s.try_batch(sse, 10), Some(Batch::Replaced)));
     }
 }

@@ -52,6 +52,9 @@ pub(crate) enum AttachError {
     Closed,
     /// The client asked for packets that are gone; the session was closed with 4410.
     ReplayLost,
+    /// The client already made a newer downlink request (a higher `n`): this one is late and
+    /// must not replace it. Answered with close 4409; the session goes on.
+    Stale,
 }
 
 /// A received event waiting for the session task to run its handler.
@@ -77,6 +80,8 @@ struct State {
     detached_since: Option<Instant>,
     /// A websocket probe is open: do not hold polls.
     probing: bool,
+    /// Highest downlink counter `n` the client sent.
+    max_n: u64,
     closing_since: Option<Instant>,
     next_ping: Instant,
     pong_deadline: Option<Instant>,
@@ -118,6 +123,7 @@ impl Session {
             transport,
             detached_since: Some(now),
             probing: false,
+            max_n: 0,
             closing_since: None,
             next_ping: now + config.ping_interval,
             pong_deadline: None,
@@ -162,11 +168,17 @@ impl Session {
     }
 
     /// Attaches a downlink of `kind`, replacing any other, and rewinds the outbox to `rx`.
-    pub(crate) fn attach(&self, kind: TransportKind, rx: u64) -> Result<u64, AttachError> {
+    /// `n` is the client's downlink counter (0 when it sends none): a request older than one
+    /// already seen is refused, so that a late poll never replaces a newer downlink.
+    pub(crate) fn attach(&self, kind: TransportKind, rx: u64, n: u64) -> Result<u64, AttachError> {
         let mut st = self.state.lock();
         if st.phase == Phase::Closed || (st.phase == Phase::Closing && st.close_taken) {
             return Err(AttachError::Closed);
         }
+        if n < st.max_n {
+            return Err(AttachError::Stale);
+        }
+        st.max_n = n;
         if st.outbox.rewind(rx).is_err() {
             drop(st);
             self.close(DisconnectReason::ReplayLost);

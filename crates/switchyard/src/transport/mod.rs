@@ -158,6 +158,16 @@ pub(crate) fn client_rx(parts: &http::request::Parts) -> Result<u64, RequestErro
     Ok(query.max(last_event))
 }
 
+/// The client's downlink counter `n` (0 when absent).
+pub(crate) fn downlink_counter(uri: &http::Uri) -> Result<u64, RequestError> {
+    match query_param(uri, "n") {
+        Some(v) => v.parse::<u64>().map_err(|_| {
+            RequestError::new(ErrorCode::BadRequest, "n must be a non-negative integer")
+        }),
+        None => Ok(0),
+    }
+}
+
 /// Reads a request body of at most `max_payload_bytes`, within the write timeout.
 async fn read_body<B>(server: &ServerInner, body: B) -> Result<Bytes, RequestError>
 where
@@ -267,7 +277,8 @@ pub(crate) fn attach_downlink<B>(
     let (parts, _body) = req.into_parts();
     let socket = lookup(server, &parts.uri)?;
     let rx = client_rx(&parts)?;
-    let attached = socket.session().attach(kind, rx);
+    let n = downlink_counter(&parts.uri)?;
+    let attached = socket.session().attach(kind, rx, n);
     match attached {
         Ok(id) => Ok(Attached::Downlink(socket, id)),
         Err(e) => Ok(Attached::Refused(attach_error_packet(e)?)),
@@ -369,6 +380,12 @@ pub(crate) fn attach_error_packet(e: crate::session::AttachError) -> Result<Pack
             ErrorCode::UnknownSession,
             "unknown or expired session",
         )),
+        crate::session::AttachError::Stale => {
+            Ok(Packet::control(Body::Close(switchyard_protocol::Close {
+                code: switchyard_protocol::CloseCode::REPLACED,
+                reason: "a newer downlink request was already made".to_owned(),
+            })))
+        }
         crate::session::AttachError::ReplayLost => {
             let r = DisconnectReason::ReplayLost;
             Ok(Packet::control(Body::Close(switchyard_protocol::Close {

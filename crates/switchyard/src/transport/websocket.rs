@@ -57,7 +57,10 @@ pub(super) fn handle<B>(
         return Err(bad("unsupported Sec-WebSocket-Version: expected 13"));
     }
     let existing = match super::query_param(&parts.uri, "sid") {
-        Some(_) => Some(lookup(server, &parts.uri)?),
+        Some(_) => Some((
+            lookup(server, &parts.uri)?,
+            super::downlink_counter(&parts.uri)?,
+        )),
         None => None,
     };
     let on_upgrade = parts
@@ -93,10 +96,15 @@ pub(super) fn handle<B>(
     Ok(res)
 }
 
-async fn run(server: Arc<ServerInner>, mut ws: Ws, existing: Option<Socket>, info: ConnectInfo) {
+async fn run(
+    server: Arc<ServerInner>,
+    mut ws: Ws,
+    existing: Option<(Socket, u64)>,
+    info: ConnectInfo,
+) {
     let attached = match existing {
         None => open(&server, &mut ws, info).await,
-        Some(socket) => probe(&server, &mut ws, socket).await,
+        Some((socket, n)) => probe(&server, &mut ws, socket, n).await,
     };
     if let Some((socket, id)) = attached {
         pump(&server, &mut ws, socket.session(), id).await;
@@ -172,7 +180,10 @@ async fn open(
     };
     let open = to_text(&Packet::control(Body::Open(handshake)));
     let sent = tokio::time::timeout(limit, ws.send(text(open))).await;
-    let id = socket.session().attach(TransportKind::Websocket, 0).ok()?;
+    let id = socket
+        .session()
+        .attach(TransportKind::Websocket, 0, 0)
+        .ok()?;
     if !matches!(sent, Ok(Ok(()))) {
         socket.session().detach(id);
         return None;
@@ -181,9 +192,14 @@ async fn open(
 }
 
 /// Joins an existing session: probe, then upgrade. Anything else closes only this socket.
-async fn probe(server: &Arc<ServerInner>, ws: &mut Ws, socket: Socket) -> Option<(Socket, u64)> {
+async fn probe(
+    server: &Arc<ServerInner>,
+    ws: &mut Ws,
+    socket: Socket,
+    n: u64,
+) -> Option<(Socket, u64)> {
     let session = socket.session().clone();
-    let result = probe_steps(server, ws, socket).await;
+    let result = probe_steps(server, ws, socket, n).await;
     // However the probe ended, polls may be held again.
     session.set_probing(false);
     result
@@ -193,6 +209,7 @@ async fn probe_steps(
     server: &Arc<ServerInner>,
     ws: &mut Ws,
     socket: Socket,
+    n: u64,
 ) -> Option<(Socket, u64)> {
     let limit = server.config.write_timeout;
     let deadline = tokio::time::Instant::now() + server.config.grace_period();
@@ -227,15 +244,17 @@ async fn probe_steps(
                     }
                 }
                 Body::Upgrade => {
-                    return match socket
-                        .session()
-                        .attach(TransportKind::Websocket, packet.rx.unwrap_or(0))
-                    {
+                    return match socket.session().attach(
+                        TransportKind::Websocket,
+                        packet.rx.unwrap_or(0),
+                        n,
+                    ) {
                         Ok(id) => Some((socket, id)),
                         Err(e) => {
                             let code = match e {
                                 crate::session::AttachError::Closed => CloseCode::UNKNOWN_SESSION,
                                 crate::session::AttachError::ReplayLost => CloseCode::REPLAY_LOST,
+                                crate::session::AttachError::Stale => CloseCode::REPLACED,
                             };
                             close_with(ws, limit, code, code.name()).await;
                             None
