@@ -253,7 +253,9 @@ async fn a_probe_answers_held_polls_at_once() {
 #[tokio::test]
 async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
     let ts = TestServer::tcp(Switchyard::builder()).await;
-    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "").await.unwrap();
+    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
+        .await
+        .unwrap();
     let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
     let mut sse = switchyard_tests::open_stream(
         &ts.dialer,
@@ -267,17 +269,29 @@ async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
     // The prelude proves the stream is attached before the late poll is sent.
     assert!(sse.next_chunk().await.unwrap().is_some());
     let late = format!("/realtime/polling?sid={sid}&rx=0&n=2");
-    let answer = http_request(&ts.dialer, Method::GET, &late, &[], "").await.unwrap();
+    let answer = http_request(&ts.dialer, Method::GET, &late, &[], "")
+        .await
+        .unwrap();
     assert_eq!(answer.status, 200);
-    assert!(answer.text().contains(r#""code":4409"#), "{}", answer.text());
+    assert!(
+        answer.text().contains(r#""code":4409"#),
+        "{}",
+        answer.text()
+    );
     // The sse stream is still the downlink.
     ts.server.socket(&sid).unwrap().emit("still", &1).unwrap();
     let mut seen = String::new();
     while !seen.contains(r#""name":"still""#) {
-        let chunk = sse.next_chunk().await.unwrap().expect("the sse stream ended");
+        let chunk = sse
+            .next_chunk()
+            .await
+            .unwrap()
+            .expect("the sse stream ended");
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     let bad = format!("/realtime/polling?sid={sid}&n=x");
-    let answer = http_request(&ts.dialer, Method::GET, &bad, &[], "").await.unwrap();
+    let answer = http_request(&ts.dialer, Method::GET, &bad, &[], "")
+        .await
+        .unwrap();
     assert_eq!(answer.error_code().as_deref(), Some("bad-request"));
 }
