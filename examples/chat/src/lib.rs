@@ -24,6 +24,12 @@ pub use chat::chat_app;
 /// The page served at `/`.
 pub const INDEX_HTML: &str = include_str!("../static/index.html");
 
+/// The `switchyard-client` IIFE build the page loads, served at `/switchyard.iife.js`. It is a
+/// committed copy of `client-js/dist/switchyard.iife.js` (so that `cargo run` needs no
+/// JavaScript toolchain); `npm run build` refreshes it and the client tests fail when it is
+/// stale.
+pub const CLIENT_JS: &str = include_str!("../static/switchyard.iife.js");
+
 /// How long a shutdown waits for sessions to deliver their close packet.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
@@ -130,6 +136,14 @@ pub async fn run(
 /// Everything that is not the endpoint: the page at `/`, a JSON 404 for anything else.
 async fn page(req: Request<RequestBody>) -> Result<Response<ResponseBody>, Infallible> {
     let is_page = matches!(req.uri().path(), "/" | "/index.html");
+    let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
+    if is_get && req.uri().path() == "/switchyard.iife.js" {
+        return Ok(respond(
+            StatusCode::OK,
+            "application/javascript; charset=utf-8",
+            ResponseBody::full(CLIENT_JS),
+        ));
+    }
     Ok(match *req.method() {
         Method::GET | Method::HEAD if is_page => respond(
             StatusCode::OK,
