@@ -213,7 +213,7 @@ var Switchyard = (function() {
     var opts = o || {};
     var transports = TRANSPORTS.slice();
     if (opts.transports !== void 0) {
-      if (!(opts.transports instanceof Array) || !opts.transports.length) {
+      if (!Array.isArray(opts.transports) || !opts.transports.length) {
         throw new TypeError("switchyard: transports must be a non-empty list");
       }
       transports = [];
@@ -298,13 +298,17 @@ var Switchyard = (function() {
       var seen = 0;
       var headers = false;
       var done = false;
-      var pushText = function() {
-        var text = "";
+      var responseText = function() {
         try {
-          text = xhr.responseText || "";
+          return xhr.responseText || "";
         } catch (_e) {
-          return;
+          return null;
         }
+      };
+      var pushText = function() {
+        var text = responseText();
+        if (text === null)
+          return;
         if (text.length > seen) {
           var chunk = text.substring(seen);
           seen = text.length;
@@ -316,12 +320,7 @@ var Switchyard = (function() {
           return;
         var state = xhr.readyState;
         if (state >= 2 && !headers) {
-          var status = 0;
-          try {
-            status = xhr.status;
-          } catch (_e) {
-            status = 0;
-          }
+          var status = statusOf(xhr);
           if (status === 0 && state < 4)
             return;
           if (status !== 0) {
@@ -375,6 +374,13 @@ var Switchyard = (function() {
         }
       };
     };
+  }
+  function statusOf(xhr) {
+    try {
+      return xhr.status;
+    } catch (_e) {
+      return 0;
+    }
   }
   function globalSetTimeout(fn, ms) {
     var g = globalObject();
@@ -613,7 +619,7 @@ var Switchyard = (function() {
     }
     if (stack.indexOf(value) >= 0)
       throw new TypeError("cannot send a value that contains itself");
-    if (value instanceof Array) {
+    if (Array.isArray(value)) {
       stack.push(value);
       var out_1 = [];
       for (var i2 = 0; i2 < value.length; i2++)
@@ -654,7 +660,7 @@ var Switchyard = (function() {
   function restoreBinary(value, bins) {
     if (value === null || typeof value !== "object")
       return value;
-    if (value instanceof Array) {
+    if (Array.isArray(value)) {
       for (var i2 = 0; i2 < value.length; i2++)
         value[i2] = restoreBinary(value[i2], bins);
       return value;
@@ -754,97 +760,15 @@ var Switchyard = (function() {
     return e;
   }
 
-  // dist/esm/json.js
-  function isWs(c) {
-    return c === " " || c === "	" || c === "\n" || c === "\r";
-  }
-  function skipWs(text, i2) {
-    while (i2 < text.length && isWs(text.charAt(i2)))
-      i2++;
-    return i2;
-  }
-  function skipString(text, i2) {
-    i2++;
-    while (i2 < text.length) {
-      var c = text.charAt(i2);
-      if (c === "\\")
-        i2 += 2;
-      else if (c === '"')
-        return i2 + 1;
-      else
-        i2++;
-    }
-    return i2;
-  }
-  function skipValue(text, i2) {
-    var c = text.charAt(i2);
-    if (c === '"')
-      return skipString(text, i2);
-    if (c === "{" || c === "[") {
-      var depth = 0;
-      while (i2 < text.length) {
-        var d = text.charAt(i2);
-        if (d === '"') {
-          i2 = skipString(text, i2);
-          continue;
-        }
-        if (d === "{" || d === "[")
-          depth++;
-        else if (d === "}" || d === "]") {
-          depth--;
-          if (depth === 0)
-            return i2 + 1;
-        }
-        i2++;
-      }
-      return i2;
-    }
-    while (i2 < text.length) {
-      var d = text.charAt(i2);
-      if (d === "," || d === "}" || d === "]" || isWs(d))
-        break;
-      i2++;
-    }
-    return i2;
-  }
-  function scanObject(text) {
-    var fields = /* @__PURE__ */ Object.create(null);
-    var duplicates = [];
-    var i2 = skipWs(text, 0) + 1;
-    for (; ; ) {
-      i2 = skipWs(text, i2);
-      if (text.charAt(i2) === "}" || i2 >= text.length)
-        break;
-      var keyEnd = skipString(text, i2);
-      var key = JSON.parse(text.slice(i2, keyEnd));
-      i2 = skipWs(text, keyEnd) + 1;
-      i2 = skipWs(text, i2);
-      var end = skipValue(text, i2);
-      if (Object.prototype.hasOwnProperty.call(fields, key))
-        duplicates.push(key);
-      fields[key] = text.slice(i2, end);
-      i2 = skipWs(text, end);
-      if (text.charAt(i2) === ",")
-        i2++;
-    }
-    return { fields: fields, duplicates: duplicates };
-  }
-
-  // dist/esm/codec.js
-  function fail(kind, message, field2) {
-    var e = new Error(message);
-    e.name = "DecodeError";
-    e.kind = kind;
-    if (field2 !== void 0)
-      e.field = field2;
-    throw e;
-  }
+  // dist/esm/packet.js
   function isDecodeError(e) {
     return e instanceof Error && typeof e.kind === "string";
   }
   function isSequenced(body) {
     return body.type === "event" || body.type === "ack" || body.type === "error";
   }
+
+  // dist/esm/encode.js
   function oneLine(raw) {
     return raw.replace(/[\r\n]/g, " ");
   }
@@ -946,6 +870,92 @@ var Switchyard = (function() {
     }
     return out;
   }
+
+  // dist/esm/json.js
+  function isWs(c) {
+    return c === " " || c === "	" || c === "\n" || c === "\r";
+  }
+  function skipWs(text, i2) {
+    while (i2 < text.length && isWs(text.charAt(i2)))
+      i2++;
+    return i2;
+  }
+  function skipString(text, i2) {
+    i2++;
+    while (i2 < text.length) {
+      var c = text.charAt(i2);
+      if (c === "\\")
+        i2 += 2;
+      else if (c === '"')
+        return i2 + 1;
+      else
+        i2++;
+    }
+    return i2;
+  }
+  function skipValue(text, i2) {
+    var c = text.charAt(i2);
+    if (c === '"')
+      return skipString(text, i2);
+    if (c === "{" || c === "[") {
+      var depth = 0;
+      while (i2 < text.length) {
+        var d = text.charAt(i2);
+        if (d === '"') {
+          i2 = skipString(text, i2);
+          continue;
+        }
+        if (d === "{" || d === "[")
+          depth++;
+        else if (d === "}" || d === "]") {
+          depth--;
+          if (depth === 0)
+            return i2 + 1;
+        }
+        i2++;
+      }
+      return i2;
+    }
+    while (i2 < text.length) {
+      var d = text.charAt(i2);
+      if (d === "," || d === "}" || d === "]" || isWs(d))
+        break;
+      i2++;
+    }
+    return i2;
+  }
+  function scanObject(text) {
+    var fields = /* @__PURE__ */ Object.create(null);
+    var duplicates = [];
+    var i2 = skipWs(text, 0) + 1;
+    for (; ; ) {
+      i2 = skipWs(text, i2);
+      if (text.charAt(i2) === "}" || i2 >= text.length)
+        break;
+      var keyEnd = skipString(text, i2);
+      var key = JSON.parse(text.slice(i2, keyEnd));
+      i2 = skipWs(text, keyEnd) + 1;
+      i2 = skipWs(text, i2);
+      var end = skipValue(text, i2);
+      if (Object.prototype.hasOwnProperty.call(fields, key))
+        duplicates.push(key);
+      fields[key] = text.slice(i2, end);
+      i2 = skipWs(text, end);
+      if (text.charAt(i2) === ",")
+        i2++;
+    }
+    return { fields: fields, duplicates: duplicates };
+  }
+
+  // dist/esm/decode.js
+  function fail(kind, message, field2) {
+    var e = new Error(message);
+    e.name = "DecodeError";
+    e.kind = kind;
+    if (field2 !== void 0)
+      e.field = field2;
+    throw e;
+  }
   var TYPES = ["connect", "open", "close", "ping", "pong", "upgrade", "noop", "event", "ack", "error"];
   var KNOWN_FIELDS = [
     "type",
@@ -1023,7 +1033,7 @@ var Switchyard = (function() {
     if (raw === void 0)
       fail("MissingField", "missing field " + key, key);
     var list = JSON.parse(raw);
-    if (!(list instanceof Array))
+    if (!Array.isArray(list))
       fail("InvalidField", key + " must be an array", key);
     for (var i2 = 0; i2 < list.length; i2++) {
       if (!isTransportName(list[i2]))
@@ -1048,7 +1058,7 @@ var Switchyard = (function() {
     if (bin === void 0)
       return { json: json, bins: [] };
     var list = JSON.parse(bin);
-    if (!(list instanceof Array))
+    if (!Array.isArray(list))
       fail("InvalidField", "bin must be an array of base64 strings", "bin");
     for (var i2 = 0; i2 < list.length; i2++) {
       if (typeof list[i2] !== "string")
@@ -1065,7 +1075,7 @@ var Switchyard = (function() {
   }
   function decodeErrorBody(raw) {
     var v = JSON.parse(raw);
-    if (v === null || typeof v !== "object" || v instanceof Array || typeof v.code !== "string" || typeof v.message !== "string") {
+    if (v === null || typeof v !== "object" || Array.isArray(v) || typeof v.code !== "string" || typeof v.message !== "string") {
       fail("InvalidField", "error must be {code, message}", "error");
     }
     return { code: v.code, message: v.message };
@@ -1206,6 +1216,139 @@ var Switchyard = (function() {
       fail("NotUtf8", "packet is not valid UTF-8");
     return decodeString(text, bins);
   }
+
+  // dist/esm/candidates.js
+  var MEMORY_TTL_MS = 24 * 60 * 60 * 1e3;
+  var TransportMemory = (
+    /** @class */
+    (function() {
+      function TransportMemory2(storage, endpoint, now) {
+        this.storage = storage;
+        this.now = now;
+        this.key = "switchyard:transport:" + endpoint;
+      }
+      TransportMemory2.prototype.get = function() {
+        if (!this.storage)
+          return null;
+        try {
+          var raw = this.storage.getItem(this.key);
+          if (!raw)
+            return null;
+          var v = JSON.parse(raw);
+          var fresh = typeof v.at === "number" && this.now() - v.at < MEMORY_TTL_MS && this.now() >= v.at;
+          if (fresh && TRANSPORTS.indexOf(v.transport) >= 0)
+            return v.transport;
+          this.storage.removeItem(this.key);
+        } catch (_e) {
+        }
+        return null;
+      };
+      TransportMemory2.prototype.set = function(name) {
+        if (!this.storage)
+          return;
+        try {
+          this.storage.setItem(this.key, JSON.stringify({ transport: name, at: this.now() }));
+        } catch (_e) {
+        }
+      };
+      TransportMemory2.prototype.forget = function() {
+        if (!this.storage)
+          return;
+        try {
+          this.storage.removeItem(this.key);
+        } catch (_e) {
+        }
+      };
+      return TransportMemory2;
+    })()
+  );
+  function usableTransports(list, platform) {
+    var out = [];
+    for (var i2 = 0; i2 < list.length; i2++) {
+      var k = list[i2];
+      var ok = k === "websocket" ? !!platform.WebSocket : k === "sse" ? !!platform.EventSource && !!platform.request : !!platform.request;
+      if (ok && out.indexOf(k) < 0)
+        out.push(k);
+    }
+    return out;
+  }
+  function sessionKinds(usable, handshake) {
+    return usable.filter(function(k) {
+      return k === "websocket" ? handshake.transports.indexOf(k) >= 0 && handshake.upgrades.indexOf(k) >= 0 : handshake.transports.indexOf(k) >= 0;
+    });
+  }
+  function better(kinds, name) {
+    var i2 = kinds.indexOf(name);
+    return i2 < 0 ? kinds.slice() : kinds.slice(0, i2);
+  }
+
+  // dist/esm/attach.js
+  var HttpAttach = (
+    /** @class */
+    (function() {
+      function HttpAttach2(host, t, verify, done) {
+        this.host = host;
+        this.t = t;
+        this.verify = verify;
+        this.done = done;
+        this.verifying = false;
+        this.timer = null;
+        this.over = false;
+      }
+      HttpAttach2.prototype.start = function() {
+        this.arm(this.verify ? this.host.probeTimeout() : this.host.openTimeout());
+        this.t.start();
+      };
+      HttpAttach2.prototype.opened = function() {
+        if (this.over)
+          return;
+        this.host.outbox.useHttp();
+        if (!this.verify)
+          return this.succeed();
+        this.verifying = true;
+        this.arm(this.host.probeTimeout());
+        this.host.verifyPing();
+      };
+      HttpAttach2.prototype.pong = function() {
+        if (this.verifying && !this.over)
+          this.succeed();
+      };
+      HttpAttach2.prototype.fail = function() {
+        if (this.over)
+          return;
+        this.abort();
+        this.done(false);
+      };
+      HttpAttach2.prototype.abort = function() {
+        if (this.over)
+          return;
+        this.finish();
+        this.t.close();
+      };
+      HttpAttach2.prototype.succeed = function() {
+        this.finish();
+        this.host.downlinkAttached(this.t);
+        this.done(true);
+      };
+      HttpAttach2.prototype.finish = function() {
+        this.over = true;
+        if (this.timer !== null)
+          this.host.platform.clearTimeout(this.timer);
+        this.timer = null;
+      };
+      HttpAttach2.prototype.arm = function(ms) {
+        var _this = this;
+        var platform = this.host.platform;
+        if (this.timer !== null)
+          platform.clearTimeout(this.timer);
+        this.timer = platform.setTimeout(function() {
+          _this.timer = null;
+          _this.fail();
+        }, ms);
+      };
+      return HttpAttach2;
+    })()
+  );
 
   // dist/esm/transports/transport.js
   function closeIn(packets) {
@@ -1381,10 +1524,10 @@ var Switchyard = (function() {
         this.flush();
       };
       Outbox2.prototype.useHttp = function() {
-        if (this.uplink === "http")
-          return;
-        this.uplink = "http";
-        this.sentUpTo = this.peerRx;
+        if (this.uplink !== "http") {
+          this.uplink = "http";
+          this.sentUpTo = this.peerRx;
+        }
         this.flush();
       };
       Outbox2.prototype.detach = function(ws) {
@@ -1683,6 +1826,120 @@ var Switchyard = (function() {
     })()
   );
 
+  // dist/esm/probe.js
+  var WebsocketProbe = (
+    /** @class */
+    (function() {
+      function WebsocketProbe2(host, ws, done) {
+        this.host = host;
+        this.ws = ws;
+        this.done = done;
+        this.draining = false;
+        this.sentAt = 0;
+        this.timer = null;
+        this.over = false;
+        var current = host.current();
+        this.polling = current instanceof PollingTransport ? current : null;
+      }
+      WebsocketProbe2.prototype.start = function() {
+        this.arm(this.host.probeTimeout(), "no probe answer in time");
+        this.ws.start();
+      };
+      WebsocketProbe2.prototype.opened = function() {
+        if (this.over)
+          return;
+        this.sentAt = this.host.platform.now();
+        this.ws.send([{ body: { type: "ping", probe: true } }]);
+      };
+      WebsocketProbe2.prototype.packets = function(packets) {
+        for (var i2 = 0; i2 < packets.length && !this.over; i2++) {
+          var b = packets[i2].body;
+          if (b.type === "pong" && b.probe && !this.draining)
+            this.answered();
+        }
+      };
+      WebsocketProbe2.prototype.answered = function() {
+        var _this = this;
+        this.host.measured(this.host.platform.now() - this.sentAt);
+        this.draining = true;
+        this.host.outbox.hold = true;
+        this.arm(this.host.drainTimeout(), "the old uplink or poll did not finish in time");
+        if (this.polling)
+          this.polling.pause(function() {
+            return _this.tryUpgrade();
+          });
+        this.tryUpgrade();
+      };
+      WebsocketProbe2.prototype.tryUpgrade = function() {
+        if (this.over || !this.draining)
+          return;
+        if (this.polling && this.polling.inFlight || this.host.outbox.posting)
+          return;
+        this.finish();
+        var rx = this.host.rx();
+        this.ws.send([{ rx: rx, body: { type: "upgrade" } }]);
+        this.host.outbox.rxReported = Math.max(this.host.outbox.rxReported, rx);
+        this.host.upgraded(this.ws);
+        this.done(true);
+      };
+      WebsocketProbe2.prototype.fail = function(end) {
+        if (this.over)
+          return;
+        this.abort();
+        this.done(false, end);
+      };
+      WebsocketProbe2.prototype.abort = function() {
+        if (this.over)
+          return;
+        this.finish();
+        this.ws.close();
+        this.host.outbox.hold = false;
+        if (this.polling && this.host.current() === this.polling)
+          this.polling.resume();
+        this.host.outbox.flush();
+      };
+      WebsocketProbe2.prototype.finish = function() {
+        this.over = true;
+        if (this.timer !== null)
+          this.host.platform.clearTimeout(this.timer);
+        this.timer = null;
+      };
+      WebsocketProbe2.prototype.arm = function(ms, message) {
+        var _this = this;
+        var platform = this.host.platform;
+        if (this.timer !== null)
+          platform.clearTimeout(this.timer);
+        this.timer = platform.setTimeout(function() {
+          _this.timer = null;
+          _this.fail({ kind: "error", message: message });
+        }, ms);
+      };
+      return WebsocketProbe2;
+    })()
+  );
+
+  // dist/esm/session-end.js
+  function endsSession2(end, probing) {
+    if (end.kind === "malformed")
+      return true;
+    if (end.kind === "closed" && end.code !== void 0) {
+      if (end.code === CloseCode.REPLACED)
+        return false;
+      return !(probing && end.code === CloseCode.MALFORMED);
+    }
+    if (end.kind === "http")
+      return end.status === 404 || end.status === 403;
+    return false;
+  }
+  function sessionEndOf(end) {
+    var code = end.code === void 0 ? CloseCode.MALFORMED : end.code;
+    if (end.kind === "http") {
+      code = end.status === 404 ? CloseCode.UNKNOWN_SESSION : end.status === 403 ? CloseCode.REJECTED : end.status === 413 ? CloseCode.PAYLOAD_TOO_LARGE : CloseCode.MALFORMED;
+    }
+    var name = closeCodeName(code);
+    return { reason: name === "replaced" ? "unknown" : name, code: code, message: end.message };
+  }
+
   // dist/esm/transports/sse.js
   var SseTransport = (
     /** @class */
@@ -1973,8 +2230,10 @@ var Switchyard = (function() {
         this.socket = null;
         ws.onopen = null;
         ws.onmessage = null;
-        ws.onerror = null;
         ws.onclose = null;
+        ws.onerror = function() {
+          return void 0;
+        };
         try {
           ws.close(code || 1e3, reason || "");
         } catch (_e) {
@@ -2024,6 +2283,17 @@ var Switchyard = (function() {
   );
 
   // dist/esm/connection.js
+  var __assign = function() {
+    __assign = Object.assign || function(t) {
+      for (var s, i2 = 1, n = arguments.length; i2 < n; i2++) {
+        s = arguments[i2];
+        for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p))
+          t[p] = s[p];
+      }
+      return t;
+    };
+    return __assign.apply(this, arguments);
+  };
   var Connection = (
     /** @class */
     (function() {
@@ -2037,49 +2307,35 @@ var Switchyard = (function() {
         this.lost = function() {
           return void 0;
         };
-        this.lastFailure = null;
-        this.rx = 0;
+        this.received = 0;
         this.ended = false;
         this.n = 0;
         this.ids = 0;
-        this.current = null;
+        this.downlink = null;
         this.attempt = null;
         this.probe = null;
         this.retired = [];
-        this.timer = null;
         this.liveness = null;
         this.pingSentAt = 0;
         this.sid = handshake.sid;
         this.rtt = rtt;
-        this.ctx = {
-          platform: platform,
-          endpoint: endpoint,
-          sid: handshake.sid,
-          withCredentials: settings.withCredentials,
-          maxPayload: handshake.maxPayload,
+        this.lastHeard = platform.now();
+        var common = { platform: platform, endpoint: endpoint, sid: handshake.sid, withCredentials: settings.withCredentials, maxPayload: handshake.maxPayload };
+        this.ctx = __assign(__assign({}, common), { rx: function() {
+          return _this.received;
+        }, nextN: function() {
+          return _this.probe ? _this.n : ++_this.n;
+        } });
+        this.outbox = new Outbox(__assign(__assign({}, common), { timeout: handshake.pingTimeout + settings.connectTimeout }), {
           rx: function() {
-            return _this.rx;
-          },
-          nextN: function() {
-            return ++_this.n;
-          }
-        };
-        this.outbox = new Outbox({
-          platform: platform,
-          endpoint: endpoint,
-          sid: handshake.sid,
-          maxPayload: handshake.maxPayload,
-          timeout: handshake.pingTimeout + settings.connectTimeout,
-          withCredentials: settings.withCredentials
-        }, {
-          rx: function() {
-            return _this.rx;
+            return _this.received;
           },
           failed: function(end) {
             return _this.endWith(end);
           },
           idle: function() {
-            return _this.tryUpgrade();
+            if (_this.probe)
+              _this.probe.tryUpgrade();
           }
         });
       }
@@ -2105,7 +2361,7 @@ var Switchyard = (function() {
       Object.defineProperty(Connection2.prototype, "attached", {
         /** Whether a downlink is attached now. */
         get: function() {
-          return this.current !== null;
+          return this.downlink !== null;
         },
         enumerable: false,
         configurable: true
@@ -2113,40 +2369,37 @@ var Switchyard = (function() {
       Object.defineProperty(Connection2.prototype, "deliverable", {
         /** Whether a packet sent now goes out at once (for volatile emits). */
         get: function() {
-          return !this.ended && this.current !== null && this.outbox.ready;
+          return !this.ended && this.downlink !== null && this.outbox.ready;
         },
         enumerable: false,
         configurable: true
       });
-      Connection2.prototype.sendEvent = function(name, args, ack) {
-        var body = ack === void 0 ? { type: "event", name: name, args: args } : { type: "event", name: name, args: args, ack: ack };
+      Connection2.prototype.sendBody = function(body) {
         if (this.ended || this.outbox.size(body) > this.handshake.maxPayload)
           return false;
         this.outbox.pushSequenced(body);
         return true;
       };
+      Connection2.prototype.sendEvent = function(name, args, ack) {
+        return this.sendBody(ack === void 0 ? { type: "event", name: name, args: args } : { type: "event", name: name, args: args, ack: ack });
+      };
       Connection2.prototype.sendAck = function(id, args) {
-        var body = { type: "ack", id: id, args: args };
-        if (this.ended)
-          return false;
-        if (this.outbox.size(body) > this.handshake.maxPayload) {
-          this.outbox.pushSequenced({ type: "ack", id: id, error: { code: "payload-too-large", message: "the ack is larger than maxPayload" } });
-          return false;
-        }
-        this.outbox.pushSequenced(body);
-        return true;
+        if (this.sendBody({ type: "ack", id: id, args: args }))
+          return true;
+        this.sendAckError(id, { code: "payload-too-large", message: "the ack is larger than maxPayload" });
+        return false;
       };
       Connection2.prototype.sendAckError = function(id, error) {
-        if (!this.ended)
-          this.outbox.pushSequenced({ type: "ack", id: id, error: error });
+        this.sendBody({ type: "ack", id: id, error: error });
       };
       Connection2.prototype.unackedEvents = function() {
         var out = [];
         var bodies = this.outbox.unacked();
         for (var i2 = 0; i2 < bodies.length; i2++) {
           var b = bodies[i2];
-          if (b.type === "event")
-            out.push(b.ack === void 0 ? { name: b.name, args: b.args } : { name: b.name, args: b.args, ack: b.ack });
+          if (b.type !== "event")
+            continue;
+          out.push(b.ack === void 0 ? { name: b.name, args: b.args } : { name: b.name, args: b.args, ack: b.ack });
         }
         return out;
       };
@@ -2159,7 +2412,7 @@ var Switchyard = (function() {
       };
       Connection2.prototype.adoptWebsocket = function(ws) {
         ws.handler = this;
-        this.current = ws;
+        this.downlink = ws;
         this.outbox.useWebsocket(ws);
         this.commit("websocket");
       };
@@ -2168,84 +2421,91 @@ var Switchyard = (function() {
         if (this.ended)
           return done(false);
         this.abortSwitch();
-        this.retire(this.current);
-        this.current = null;
+        this.retire(this.downlink);
+        this.downlink = null;
         this.clearLiveness();
         var id = ++this.ids;
         var t = kind === "sse" ? new SseTransport(id, this.ctx, this) : kind === "streaming" ? new StreamingTransport(id, this.ctx, this) : new PollingTransport(id, this.ctx, this);
-        this.attempt = { t: t, verify: verify, verifying: false, done: done };
-        this.arm(verify ? this.probeTimeout() : this.settings.connectTimeout, function() {
-          return _this.attemptFailed({ kind: "error", message: kind + " did not open in time" });
+        var attempt = new HttpAttach(this, t, verify, function(ok) {
+          if (_this.attempt === attempt)
+            _this.attempt = null;
+          if (!_this.ended)
+            done(ok);
         });
-        t.start();
+        this.attempt = attempt;
+        attempt.start();
       };
       Connection2.prototype.upgradeWebsocket = function(done) {
         var _this = this;
         if (this.ended)
           return done(false);
         this.abortSwitch();
-        var polling = this.current instanceof PollingTransport ? this.current : null;
-        if (polling)
-          polling.pause();
-        var ws = new WebSocketTransport(++this.ids, this.ctx, this, { sid: this.sid, rx: this.rx, n: ++this.n });
-        this.probe = { ws: ws, polling: polling, draining: false, sentAt: 0, done: done };
-        this.arm(this.probeTimeout(), function() {
-          return _this.probeFailed({ kind: "error", message: "no probe answer in time" });
+        var ws = new WebSocketTransport(++this.ids, this.ctx, this, { sid: this.sid, rx: this.received, n: ++this.n });
+        var probe = new WebsocketProbe(this, ws, function(ok) {
+          if (_this.probe === probe)
+            _this.probe = null;
+          if (!_this.ended)
+            done(ok);
         });
-        ws.start();
+        this.probe = probe;
+        probe.start();
       };
       Connection2.prototype.abortSwitch = function() {
-        this.disarm();
         var p = this.probe;
-        if (p) {
-          this.probe = null;
-          p.ws.close();
-          this.outbox.hold = false;
-          if (p.polling && this.current === p.polling)
-            p.polling.resume();
-        }
         var a = this.attempt;
-        if (a) {
-          this.attempt = null;
-          a.t.close();
-        }
+        this.probe = null;
+        this.attempt = null;
+        if (p)
+          p.abort();
+        if (a)
+          a.abort();
+      };
+      Connection2.prototype.current = function() {
+        return this.downlink;
+      };
+      Connection2.prototype.rx = function() {
+        return this.received;
+      };
+      Connection2.prototype.drainTimeout = function() {
+        return this.probeTimeout() + this.handshake.pingTimeout + this.settings.connectTimeout;
+      };
+      Connection2.prototype.openTimeout = function() {
+        return this.settings.connectTimeout;
+      };
+      Connection2.prototype.measured = function(rtt) {
+        this.rtt = rtt;
+      };
+      Connection2.prototype.verifyPing = function() {
+        this.pingSentAt = this.platform.now();
+        this.outbox.pushControl({ type: "ping", probe: false });
+      };
+      Connection2.prototype.upgraded = function(ws) {
+        this.probe = null;
+        var old = this.downlink;
+        this.downlink = ws;
+        if (old)
+          old.close();
+        this.outbox.useWebsocket(ws);
+        this.commit("websocket");
+      };
+      Connection2.prototype.downlinkAttached = function(t) {
+        this.attempt = null;
+        this.downlink = t;
+        this.commit(t.name);
       };
       Connection2.prototype.open = function(t) {
-        var _this = this;
         if (this.ended)
           return;
-        var a = this.attempt;
-        if (a && a.t === t) {
-          this.disarm();
-          this.outbox.useHttp();
-          if (!a.verify)
-            return this.commitAttempt();
-          a.verifying = true;
-          this.arm(this.probeTimeout(), function() {
-            return _this.attemptFailed({ kind: "error", message: t.name + " delivered no pong in time (buffering?)" });
-          });
-          this.pingSentAt = this.platform.now();
-          this.outbox.pushControl({ type: "ping", probe: false });
-          return;
-        }
-        var p = this.probe;
-        if (p && p.ws === t) {
-          p.sentAt = this.platform.now();
-          p.ws.send([{ body: { type: "ping", probe: true } }]);
-        }
+        if (this.attempt && this.attempt.t === t)
+          this.attempt.opened();
+        else if (this.probe && this.probe.ws === t)
+          this.probe.opened();
       };
       Connection2.prototype.packets = function(t, packets) {
         if (this.ended)
           return;
-        var p = this.probe;
-        if (p && p.ws === t) {
-          for (var i2 = 0; i2 < packets.length; i2++) {
-            var b = packets[i2].body;
-            if (b.type === "pong" && b.probe && !p.draining)
-              this.probeAnswered(p);
-          }
-          return;
-        }
+        if (this.probe && this.probe.ws === t)
+          return this.probe.packets(packets);
         this.receive(t, packets);
       };
       Connection2.prototype.closed = function(t, end) {
@@ -2253,21 +2513,23 @@ var Switchyard = (function() {
           return;
         var a = this.attempt;
         var p = this.probe;
-        var role = t === this.current ? "current" : a && a.t === t ? "attempt" : p && p.ws === t ? "probe" : null;
+        var role = t === this.downlink ? "current" : a && a.t === t ? "attempt" : p && p.ws === t ? "probe" : null;
         if (role === null)
           return;
         if (endsSession2(end, role === "probe"))
           return this.endWith(end);
-        if (role === "attempt")
-          this.attemptFailed(end);
-        else if (role === "probe")
-          this.probeFailed(end);
+        if (role === "attempt" && a)
+          a.fail();
+        else if (role === "probe" && p)
+          p.fail(end);
         else
           this.downlinkDied(end);
       };
       Connection2.prototype.receive = function(t, packets) {
-        if (t === this.current)
+        if (t === this.downlink)
           this.heard();
+        if (packets.length)
+          this.lastHeard = this.platform.now();
         for (var i2 = 0; i2 < packets.length && !this.ended; i2++) {
           var p = packets[i2];
           var b = p.body;
@@ -2275,14 +2537,12 @@ var Switchyard = (function() {
             this.outbox.acked(p.rx);
           if (b.type === "event" || b.type === "ack" || b.type === "error") {
             var seq = p.seq;
-            if (seq <= this.rx)
+            if (seq <= this.received)
               continue;
-            if (seq !== this.rx + 1) {
-              this.fail("sequence gap: got " + seq + " after " + this.rx);
-              return;
-            }
-            this.rx = seq;
-            if (this.rx - this.outbox.rxReported >= ACK_EVERY)
+            if (seq !== this.received + 1)
+              return this.fail("sequence gap: got " + seq + " after " + this.received);
+            this.received = seq;
+            if (this.received - this.outbox.rxReported >= ACK_EVERY)
               this.outbox.pushControl({ type: "noop" });
             if (b.type === "event")
               this.events.event(b.name, b.args, b.ack);
@@ -2293,12 +2553,11 @@ var Switchyard = (function() {
           } else if (b.type === "ping" && !b.probe) {
             this.outbox.pushControl({ type: "pong", probe: false });
           } else if (b.type === "pong" && !b.probe) {
-            var a = this.attempt;
             if (this.pingSentAt)
               this.rtt = this.platform.now() - this.pingSentAt;
             this.pingSentAt = 0;
-            if (a && a.t === t && a.verifying)
-              this.commitAttempt();
+            if (this.attempt && this.attempt.t === t)
+              this.attempt.pong();
           }
         }
       };
@@ -2309,74 +2568,11 @@ var Switchyard = (function() {
           this.events.transport(name);
         }
       };
-      Connection2.prototype.commitAttempt = function() {
-        var a = this.attempt;
-        if (!a)
-          return;
-        this.attempt = null;
-        this.disarm();
-        this.current = a.t;
-        this.commit(a.t.name);
-        if (!this.ended)
-          a.done(true);
-      };
-      Connection2.prototype.attemptFailed = function(end) {
-        var a = this.attempt;
-        if (!a)
-          return;
-        this.attempt = null;
-        this.disarm();
-        a.t.close();
-        this.lastFailure = end;
-        a.done(false);
-      };
-      Connection2.prototype.probeAnswered = function(p) {
-        var _this = this;
-        this.rtt = this.platform.now() - p.sentAt;
-        p.draining = true;
-        this.outbox.hold = true;
-        this.arm(this.probeTimeout() + this.handshake.pingTimeout, function() {
-          return _this.probeFailed({ kind: "error", message: "the old uplink or poll did not finish in time" });
-        });
-        if (p.polling)
-          p.polling.pause(function() {
-            return _this.tryUpgrade();
-          });
-        this.tryUpgrade();
-      };
-      Connection2.prototype.tryUpgrade = function() {
-        var p = this.probe;
-        if (!p || !p.draining || this.ended)
-          return;
-        if (p.polling && p.polling.inFlight || this.outbox.posting)
-          return;
-        this.probe = null;
-        this.disarm();
-        var old = this.current;
-        this.current = p.ws;
-        p.ws.send([{ rx: this.rx, body: { type: "upgrade" } }]);
-        this.outbox.rxReported = Math.max(this.outbox.rxReported, this.rx);
-        if (old)
-          old.close();
-        this.outbox.useWebsocket(p.ws);
-        this.commit("websocket");
-        if (!this.ended)
-          p.done(true);
-      };
-      Connection2.prototype.probeFailed = function(end) {
-        var p = this.probe;
-        if (!p)
-          return;
-        this.abortSwitch();
-        this.outbox.flush();
-        this.lastFailure = end;
-        p.done(false);
-      };
       Connection2.prototype.downlinkDied = function(end) {
-        var t = this.current;
+        var t = this.downlink;
         if (!t)
           return;
-        this.current = null;
+        this.downlink = null;
         this.clearLiveness();
         this.abortSwitch();
         t.close();
@@ -2398,29 +2594,16 @@ var Switchyard = (function() {
             this.outbox.detach(t);
         }
       };
-      Connection2.prototype.arm = function(ms, fn) {
-        var _this = this;
-        this.disarm();
-        this.timer = this.platform.setTimeout(function() {
-          _this.timer = null;
-          fn();
-        }, ms);
-      };
-      Connection2.prototype.disarm = function() {
-        if (this.timer !== null)
-          this.platform.clearTimeout(this.timer);
-        this.timer = null;
-      };
       Connection2.prototype.heard = function() {
         var _this = this;
         this.clearLiveness();
-        var t = this.current;
+        var t = this.downlink;
         if (!t || this.ended)
           return;
         var h = this.handshake;
         this.liveness = this.platform.setTimeout(function() {
           _this.liveness = null;
-          if (_this.current === t) {
+          if (_this.downlink === t) {
             _this.closed(t, { kind: "error", message: "nothing from the server for pingInterval + pingTimeout" });
           }
         }, h.pingInterval + h.pingTimeout);
@@ -2443,14 +2626,9 @@ var Switchyard = (function() {
       };
       Connection2.prototype.endWith = function(end) {
         if (end.kind === "malformed")
-          return this.fail(end.message);
-        var code = end.code;
-        if (end.kind === "http") {
-          code = end.status === 404 ? CloseCode.UNKNOWN_SESSION : end.status === 403 ? CloseCode.REJECTED : end.status === 413 ? CloseCode.PAYLOAD_TOO_LARGE : CloseCode.MALFORMED;
-        }
-        var c = code === void 0 ? CloseCode.MALFORMED : code;
-        var name = closeCodeName(c);
-        this.finish({ reason: name === "replaced" ? "unknown" : name, code: c, message: end.message });
+          this.fail(end.message);
+        else
+          this.finish(sessionEndOf(end));
       };
       Connection2.prototype.finish = function(end) {
         if (this.ended)
@@ -2460,12 +2638,12 @@ var Switchyard = (function() {
         this.events.ended(end);
       };
       Connection2.prototype.teardown = function(stopOutbox, wsCode) {
-        this.abortSwitch();
-        this.clearLiveness();
         if (stopOutbox)
           this.outbox.stop();
-        var current = this.current;
-        this.current = null;
+        this.abortSwitch();
+        this.clearLiveness();
+        var current = this.downlink;
+        this.downlink = null;
         if (current instanceof WebSocketTransport)
           current.close(wsCode);
         else if (current)
@@ -2477,79 +2655,8 @@ var Switchyard = (function() {
       return Connection2;
     })()
   );
-  function endsSession2(end, probing) {
-    if (end.kind === "malformed")
-      return true;
-    if (end.kind === "closed" && end.code !== void 0) {
-      if (end.code === CloseCode.REPLACED)
-        return false;
-      return !(probing && end.code === CloseCode.MALFORMED);
-    }
-    if (end.kind === "http")
-      return end.status === 404 || end.status === 403;
-    return false;
-  }
 
   // dist/esm/negotiate.js
-  var MEMORY_TTL_MS = 24 * 60 * 60 * 1e3;
-  var TransportMemory = (
-    /** @class */
-    (function() {
-      function TransportMemory2(storage, endpoint, now) {
-        this.storage = storage;
-        this.now = now;
-        this.key = "switchyard:transport:" + endpoint;
-      }
-      TransportMemory2.prototype.get = function() {
-        if (!this.storage)
-          return null;
-        try {
-          var raw = this.storage.getItem(this.key);
-          if (!raw)
-            return null;
-          var v = JSON.parse(raw);
-          var fresh = typeof v.at === "number" && this.now() - v.at < MEMORY_TTL_MS && this.now() >= v.at;
-          if (fresh && TRANSPORTS.indexOf(v.transport) >= 0)
-            return v.transport;
-          this.storage.removeItem(this.key);
-        } catch (_e) {
-        }
-        return null;
-      };
-      TransportMemory2.prototype.set = function(name) {
-        if (!this.storage)
-          return;
-        try {
-          this.storage.setItem(this.key, JSON.stringify({ transport: name, at: this.now() }));
-        } catch (_e) {
-        }
-      };
-      TransportMemory2.prototype.forget = function() {
-        if (!this.storage)
-          return;
-        try {
-          this.storage.removeItem(this.key);
-        } catch (_e) {
-        }
-      };
-      return TransportMemory2;
-    })()
-  );
-  function usableTransports(list, platform) {
-    var out = [];
-    for (var i2 = 0; i2 < list.length; i2++) {
-      var k = list[i2];
-      var ok = k === "websocket" ? !!platform.WebSocket : k === "sse" ? !!platform.EventSource && !!platform.request : !!platform.request;
-      if (ok && out.indexOf(k) < 0)
-        out.push(k);
-    }
-    return out;
-  }
-  function sessionKinds(usable, handshake) {
-    return usable.filter(function(k) {
-      return k === "websocket" ? handshake.transports.indexOf(k) >= 0 && handshake.upgrades.indexOf(k) >= 0 : handshake.transports.indexOf(k) >= 0;
-    });
-  }
   var Negotiator = (
     /** @class */
     (function() {
@@ -2565,6 +2672,8 @@ var Switchyard = (function() {
         this.opened = false;
         this.stopped = false;
         this.job = 0;
+        this.losses = 0;
+        this.heardAtLoss = 0;
         this.kinds = [];
         this.remembered = null;
         this.timers = [];
@@ -2867,8 +2976,13 @@ var Switchyard = (function() {
         if (!order.length)
           order = [name];
         var h = conn.handshake;
-        var deadline = this.platform.now() + h.pingInterval + h.pingTimeout;
-        var retries = 0;
+        var deadline = conn.lastHeard + h.pingInterval + h.pingTimeout;
+        if (conn.lastHeard > this.heardAtLoss)
+          this.losses = 0;
+        this.heardAtLoss = conn.lastHeard;
+        var backoff = function() {
+          return Math.min(2e3, 100 * Math.pow(2, _this.losses++));
+        };
         var step = function(j) {
           if (stale())
             return;
@@ -2886,20 +3000,28 @@ var Switchyard = (function() {
             }
             if (!last)
               return step(j + 1);
-            var left = deadline - _this.platform.now();
-            if (left <= 0)
-              return conn.lose("could not re-attach the session within its grace period");
-            var delay = Math.min(left, Math.min(2e3, 100 * Math.pow(2, retries++)));
-            _this.later(delay, function() {
-              return step(j);
-            });
+            retry(j);
           };
           if (k === "websocket")
             conn.upgradeWebsocket(next);
           else
             conn.attachHttp(k, !last && k !== "polling", next);
         };
-        step(0);
+        var retry = function(j) {
+          var left = deadline - _this.platform.now();
+          if (left <= 0)
+            return conn.lose("could not re-attach the session within its grace period");
+          _this.later(Math.min(left, backoff()), function() {
+            if (!stale())
+              step(j);
+          });
+        };
+        if (this.losses === 0) {
+          this.losses++;
+          step(0);
+        } else {
+          retry(0);
+        }
       };
       Negotiator2.prototype.reupgrade = function(conn) {
         var current = conn.transport;
@@ -2928,10 +3050,6 @@ var Switchyard = (function() {
       return Negotiator2;
     })()
   );
-  function better(kinds, name) {
-    var i2 = kinds.indexOf(name);
-    return i2 < 0 ? kinds.slice() : kinds.slice(0, i2);
-  }
 
   // dist/esm/types.js
   var RESERVED_EVENTS = [
@@ -2946,7 +3064,7 @@ var Switchyard = (function() {
 
   // dist/esm/socket.js
   function isAckOptions(v) {
-    if (v === null || typeof v !== "object" || v instanceof Array)
+    if (v === null || typeof v !== "object" || Array.isArray(v))
       return false;
     var keys = 0;
     for (var k in v) {
