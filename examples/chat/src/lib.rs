@@ -40,6 +40,8 @@ pub struct Options {
     pub ping_interval: Option<Duration>,
     /// Time the server waits for a pong.
     pub ping_timeout: Option<Duration>,
+    /// Origins allowed to use the endpoint; empty allows any.
+    pub allowed_origins: Vec<String>,
 }
 
 /// The command line of the binary.
@@ -55,10 +57,13 @@ impl Cli {
     /// Usage text.
     pub const USAGE: &'static str = "\
 usage: example-chat [--listen ADDR] [--ping-interval-ms N] [--ping-timeout-ms N]
+                    [--allowed-origin ORIGIN]...
 
-  --listen ADDR          address to listen on (default 127.0.0.1:3000)
-  --ping-interval-ms N   time between server pings (default 25000)
-  --ping-timeout-ms N    time to wait for a pong (default 20000)
+  --listen ADDR            address to listen on (default 127.0.0.1:3000)
+  --ping-interval-ms N     time between server pings (default 25000)
+  --ping-timeout-ms N      time to wait for a pong (default 20000)
+  --allowed-origin ORIGIN  allow this Origin (e.g. http://127.0.0.1:8080); repeat for more;
+                           without it any origin is allowed
 
 Logging follows RUST_LOG (default info).";
 
@@ -88,6 +93,7 @@ Logging follows RUST_LOG (default info).";
                 "--listen" => cli.listen = value()?,
                 "--ping-interval-ms" => cli.options.ping_interval = Some(millis(&flag, &value()?)?),
                 "--ping-timeout-ms" => cli.options.ping_timeout = Some(millis(&flag, &value()?)?),
+                "--allowed-origin" => cli.options.allowed_origins.push(value()?),
                 _ => return Err(format!("unknown argument {flag:?}")),
             }
         }
@@ -117,6 +123,9 @@ pub async fn run(
     }
     if let Some(d) = options.ping_timeout {
         builder = builder.ping_timeout(d);
+    }
+    if !options.allowed_origins.is_empty() {
+        builder = builder.allowed_origins(options.allowed_origins);
     }
     let (layer, server) = builder.build_layer()?;
     let service = layer.layer(tower::service_fn(page));
@@ -204,12 +213,16 @@ mod tests {
             "--ping-interval-ms=100",
             "--ping-timeout-ms",
             "50",
+            "--allowed-origin",
+            "http://a",
+            "--allowed-origin=http://b",
         ])
         .unwrap()
         .unwrap();
         assert_eq!(cli.listen, "0.0.0.0:80");
         assert_eq!(cli.options.ping_interval, Some(Duration::from_millis(100)));
         assert_eq!(cli.options.ping_timeout, Some(Duration::from_millis(50)));
+        assert_eq!(cli.options.allowed_origins, ["http://a", "http://b"]);
         assert_eq!(parse(&["--help"]), Ok(None));
         assert!(parse(&["--listen"]).is_err());
         assert!(parse(&["--ping-timeout-ms", "0"]).is_err());

@@ -468,6 +468,7 @@ async fn dropped_connection_tells_the_others_after_the_grace_period() {
     let addr = start(Options {
         ping_interval: Some(Duration::from_millis(200)),
         ping_timeout: Some(Duration::from_millis(1000)),
+        ..Options::default()
     })
     .await;
     let mut ann = named(addr, "ann").await;
