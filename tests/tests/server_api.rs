@@ -295,3 +295,50 @@ async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
         .unwrap();
     assert_eq!(answer.error_code().as_deref(), Some("bad-request"));
 }
+
+#[tokio::test]
+async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
+    let ts = TestServer::tcp(Switchyard::builder().streaming_response_limit_bytes(8 * 1024)).await;
+    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
+        .await
+        .unwrap();
+    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    let socket = ts.server.socket(&sid).unwrap();
+    let text = "x".repeat(200);
+    for i in 1..=100u64 {
+        socket.emit("n", &json!({ "i": i, "pad": text })).unwrap();
+    }
+    let (mut rx, mut responses) = (0u64, 0u32);
+    while rx < 100 {
+        responses += 1;
+        assert!(responses < 50, "no progress after {responses} responses");
+        let path = format!("/realtime/streaming?sid={sid}&rx={rx}&n={responses}");
+        let mut stream = switchyard_tests::open_stream(&ts.dialer, Method::GET, &path, &[], "")
+            .await
+            .unwrap();
+        let mut body = Vec::new();
+        // Read until this response ends (the limit) or everything arrived.
+        while let Some(chunk) = stream.next_chunk().await.unwrap() {
+            body.extend_from_slice(&chunk);
+            let got = body.iter().filter(|b| **b == b'\n').count();
+            if rx + got as u64 >= 100 + 1 {
+                break;
+            }
+        }
+        for line in String::from_utf8(body).unwrap().lines() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let packet = switchyard_tests::protocol::decode_text(line.as_bytes()).unwrap();
+            if let Some(seq) = packet.seq {
+                assert_eq!(seq, rx + 1, "every event once, in order, across responses");
+                rx = seq;
+            }
+        }
+    }
+    assert!(
+        responses >= 3,
+        "20 KiB of events over an 8 KiB limit: {responses} responses"
+    );
+    assert_eq!(ts.server.session_count(), 1);
+}

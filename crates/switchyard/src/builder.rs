@@ -94,6 +94,12 @@ impl Builder {
         self.config.write_timeout = d;
         self
     }
+    /// Bytes after which a `streaming` response ends and the client opens a new one, so that
+    /// old browsers can free the response text. Default 256 KiB.
+    pub fn streaming_response_limit_bytes(mut self, n: usize) -> Self {
+        self.config.streaming_response_limit_bytes = n;
+        self
+    }
     /// The room adapter. Default: [`LocalAdapter`].
     pub fn adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
         self.adapter = Some(adapter);

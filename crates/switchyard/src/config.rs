@@ -38,6 +38,7 @@ pub struct Config {
     pub(crate) max_queued_packets: usize,
     pub(crate) max_inbound_events: usize,
     pub(crate) write_timeout: Duration,
+    pub(crate) streaming_response_limit_bytes: usize,
     pub(crate) path: String,
 }
 
@@ -53,6 +54,7 @@ impl Default for Config {
             max_queued_packets: 1024,
             max_inbound_events: 256,
             write_timeout: Duration::from_secs(10),
+            streaming_response_limit_bytes: 256 * 1024,
             path: "/realtime".to_owned(),
         }
     }
@@ -89,6 +91,11 @@ impl Config {
     /// separately, of packets written but not yet acknowledged, kept for replay). Default 1024.
     pub fn max_queued_packets(&self) -> usize {
         self.max_queued_packets
+    }
+    /// Bytes after which a `streaming` response is ended so the client starts a new one (an
+    /// old browser keeps the whole response text in memory). Default 256 KiB.
+    pub fn streaming_response_limit_bytes(&self) -> usize {
+        self.streaming_response_limit_bytes
     }
     /// Mount path, e.g. `/realtime`. Default `/realtime`.
     pub fn path(&self) -> &str {
@@ -138,6 +145,10 @@ impl Config {
             ("max_payload_bytes", self.max_payload_bytes),
             ("max_queued_packets", self.max_queued_packets),
             ("max_inbound_events", self.max_inbound_events),
+            (
+                "streaming_response_limit_bytes",
+                self.streaming_response_limit_bytes,
+            ),
         ] {
             if n == 0 {
                 return Err(ConfigError::ZeroSize(name));

@@ -291,6 +291,8 @@ pub(crate) struct StreamFraming {
     pub(crate) content_type: &'static str,
     pub(crate) prelude: fn() -> Vec<u8>,
     pub(crate) frame: fn(&Packet, &mut Vec<u8>),
+    /// Whether the response ends after `streaming_response_limit_bytes` (see streaming.rs).
+    pub(crate) recycles: bool,
 }
 
 /// The whole request handler of a streaming transport.
@@ -307,10 +309,14 @@ pub(crate) fn stream_downlink<B>(
             return Ok(respond(StatusCode::OK, framing.content_type, out));
         }
     };
+    let limit = framing
+        .recycles
+        .then_some(server.config.streaming_response_limit_bytes);
     let body = spawn_stream(
         socket.session().clone(),
         id,
         server.config.write_timeout,
+        limit,
         (framing.prelude)(),
         framing.frame,
     );
@@ -320,12 +326,15 @@ pub(crate) fn stream_downlink<B>(
 }
 
 /// Runs a streaming downlink (sse or streaming): writes `prelude`, then every batch framed by
-/// `frame`, into the response body channel, until the client goes away, the session ends, or
-/// another downlink replaces this one. Every write is bounded by the write timeout.
+/// `frame`, into the response body channel, until the client goes away, the session ends,
+/// another downlink replaces this one, or more than `limit` bytes were written (the response
+/// then simply ends and the client attaches a new one with its `rx`). Every write is bounded
+/// by the write timeout.
 pub(crate) fn spawn_stream(
     session: Arc<Session>,
     id: u64,
     write_timeout: std::time::Duration,
+    limit: Option<usize>,
     prelude: Vec<u8>,
     frame: fn(&Packet, &mut Vec<u8>),
 ) -> mpsc::Receiver<Bytes> {
@@ -340,6 +349,7 @@ pub(crate) fn spawn_stream(
                 )
             }
         };
+        let mut written = prelude.len();
         if send(prelude).await {
             loop {
                 let batch = tokio::select! {
@@ -352,10 +362,18 @@ pub(crate) fn spawn_stream(
                     Batch::Ended => break,
                 };
                 let mut out = Vec::with_capacity(packets.len() * 64);
+                let mut full = false;
                 for p in &packets {
                     frame(p, &mut out);
+                    // Past the limit, stop: packets taken but not written are replayed from
+                    // the client's rx on its next attach. A final close is always written.
+                    if !last && limit.is_some_and(|l| written + out.len() >= l) {
+                        full = true;
+                        break;
+                    }
                 }
-                if !send(out).await || last {
+                written += out.len();
+                if !send(out).await || last || full {
                     break;
                 }
             }

@@ -12,4 +12,5 @@ pub(super) const FRAMING: StreamFraming = StreamFraming {
     content_type: "text/event-stream",
     prelude: sse_prelude,
     frame: encode_sse,
+    recycles: false,
 };
