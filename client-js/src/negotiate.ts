@@ -43,6 +43,9 @@ export { MEMORY_TTL_MS, TransportMemory, usableTransports } from "./candidates.j
 /** What `open` reports: the new session, or why there is none. */
 export type OpenDone = (err: SwitchyardError | null, conn: Connection | null) => void;
 
+/** How often a failed background websocket probe is tried again in one session. */
+export const PROBE_RETRIES = 3;
+
 export class Negotiator {
   private conn: Connection | null = null;
   private app: ConnectionEvents | null = null;
@@ -54,6 +57,8 @@ export class Negotiator {
   private heardAtLoss = 0;
   private kinds: TransportName[] = [];
   private remembered: TransportName | null = null;
+  /** Background websocket probes that failed in this session (each is retried later). */
+  private probeFailures = 0;
   private timers: TimerHandle[] = [];
   private cancelOpen: (() => void) | null = null;
 
@@ -298,7 +303,16 @@ export class Negotiator {
           if (remember) this.remember(k);
           return;
         }
-        if (k === "websocket") return step(i + 1);
+        if (k === "websocket") {
+          // A probe can fail for a passing reason (a slow first handshake): try again after
+          // 1, 2 and 4 ping intervals, and remember the downgrade only when that ran out.
+          if (this.probeFailures < PROBE_RETRIES) {
+            const wait = conn.handshake.pingInterval * Math.pow(2, this.probeFailures++);
+            remember = false;
+            this.later(wait, () => this.reupgrade(conn));
+          }
+          return step(i + 1);
+        }
         conn.attachHttp(base, false, (back) => {
           if (stale()) return;
           if (back) step(i + 1);

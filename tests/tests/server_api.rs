@@ -135,6 +135,18 @@ async fn allowed_origins_get_cors_headers_with_credentials() {
         .unwrap()
         .contains("POST"));
 
+    // A refused origin can read its refusal (so a browser client stops instead of retrying).
+    let evil = [("origin", "http://evil")];
+    let refused = http_request(&ts.dialer, Method::POST, "/realtime/open", &evil, "")
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.error_code().as_deref(), Some("origin-not-allowed"));
+    assert_eq!(
+        refused.header("access-control-allow-origin"),
+        Some("http://evil")
+    );
+
     // No Origin (a non-browser client): allowed, and no CORS headers.
     let plain = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
         .await
@@ -339,6 +351,61 @@ async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
     assert!(
         responses >= 3,
         "20 KiB of events over an 8 KiB limit: {responses} responses"
+    );
+    assert_eq!(ts.server.session_count(), 1);
+}
+
+#[tokio::test]
+async fn a_downlink_request_with_an_outdated_rx_is_not_replay_lost() {
+    let ts = TestServer::tcp(Switchyard::builder()).await;
+    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
+        .await
+        .unwrap();
+    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    ts.server.socket(&sid).unwrap().emit("hello", &1).unwrap();
+    let poll = format!("/realtime/polling?sid={sid}&rx=0&n=1");
+    let first = http_request(&ts.dialer, Method::GET, &poll, &[], "")
+        .await
+        .unwrap();
+    assert!(first.text().contains(r#""seq":1"#), "{}", first.text());
+    // The client reports rx 1 on its uplink...
+    let send = format!("/realtime/send?sid={sid}");
+    let ack = http_request(
+        &ts.dialer,
+        Method::POST,
+        &send,
+        &[],
+        r#"{"type":"noop","rx":1}"#,
+    );
+    assert_eq!(ack.await.unwrap().status, 200);
+    // ...then a downlink request built before that report arrives with rx 0.
+    let mut sse = switchyard_tests::open_stream(
+        &ts.dialer,
+        Method::GET,
+        &format!("/realtime/sse?sid={sid}&rx=0&n=2"),
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
+    ts.server
+        .socket(&sid)
+        .expect("the session lives")
+        .emit("next", &2)
+        .unwrap();
+    let mut seen = String::new();
+    while !seen.contains(r#""name":"next""#) {
+        let chunk = sse
+            .next_chunk()
+            .await
+            .unwrap()
+            .expect("the sse stream ended");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!seen.contains("4410"), "{seen}");
+    assert!(
+        !seen.contains(r#""seq":1"#),
+        "seq 1 was acknowledged: {seen}"
     );
     assert_eq!(ts.server.session_count(), 1);
 }

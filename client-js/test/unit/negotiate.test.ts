@@ -207,7 +207,23 @@ test("remembered websocket that fails now: falls back to POST /open and forgets"
   assert.equal(h.socket.transport, "polling");
   assert.ok(!h.names().includes("connect_error"));
   assert.ok(h.clock.until(() => h.socket.transport === "sse"));
+  // The probe is retried after 1, 2 and 4 ping intervals before the downgrade is remembered.
+  const before = storage.data[key];
+  assert.ok(before === undefined || JSON.parse(before).transport !== "sse", "not remembered yet");
+  h.clock.advance(8 * 25000);
+  assert.equal(h.socket.transport, "sse");
   assert.equal(JSON.parse(storage.data[key]).transport, "sse");
+});
+
+test("a websocket probe that failed is retried later, and the session upgrades once it works", () => {
+  const h = setup({}, {}, (server) => {
+    server.broken.websocket = true;
+  });
+  assert.ok(h.clock.until(() => h.socket.transport === "sse"));
+  h.server.broken.websocket = false;
+  assert.ok(h.clock.until(() => h.socket.transport === "websocket"));
+  assert.equal(h.server.sessions.length, 1, "the same session");
+  assert.deepEqual(h.transports(), ["polling", "sse", "websocket"]);
 });
 
 test("a failing websocket probe leaves the session on polling, then sse", () => {

@@ -2657,6 +2657,7 @@ var Switchyard = (function() {
   );
 
   // dist/esm/negotiate.js
+  var PROBE_RETRIES = 3;
   var Negotiator = (
     /** @class */
     (function() {
@@ -2676,6 +2677,7 @@ var Switchyard = (function() {
         this.heardAtLoss = 0;
         this.kinds = [];
         this.remembered = null;
+        this.probeFailures = 0;
         this.timers = [];
         this.cancelOpen = null;
         this.events = {
@@ -2938,8 +2940,16 @@ var Switchyard = (function() {
                 _this.remember(k);
               return;
             }
-            if (k === "websocket")
+            if (k === "websocket") {
+              if (_this.probeFailures < PROBE_RETRIES) {
+                var wait = conn.handshake.pingInterval * Math.pow(2, _this.probeFailures++);
+                remember = false;
+                _this.later(wait, function() {
+                  return _this.reupgrade(conn);
+                });
+              }
               return step(i2 + 1);
+            }
             conn.attachHttp(base, false, function(back) {
               if (stale())
                 return;

@@ -30,6 +30,8 @@ pub(crate) struct Outbox {
     control: VecDeque<Body>,
     next_seq: u64,
     cursor: u64,
+    /// Highest `rx` the client reported: it has everything up to here.
+    acked: u64,
     /// Lowest sequence number a replay can start from.
     floor: u64,
     bound: usize,
@@ -42,6 +44,7 @@ impl Outbox {
             control: VecDeque::new(),
             next_seq: 1,
             cursor: 1,
+            acked: 0,
             floor: 1,
             bound,
         }
@@ -71,7 +74,8 @@ impl Outbox {
 
     /// The client has every packet up to `rx`: drop them from the replay log.
     pub(crate) fn ack(&mut self, rx: u64) {
-        let rx = rx.min(self.next_seq - 1);
+        let rx = rx.min(self.next_seq - 1).max(self.acked);
+        self.acked = rx;
         while self.log.front().is_some_and(|(seq, _)| *seq <= rx) {
             self.log.pop_front();
         }
@@ -79,8 +83,11 @@ impl Outbox {
         self.cursor = self.cursor.max(rx + 1);
     }
 
-    /// A new downlink attached: write again everything after `rx`.
+    /// A new downlink attached: write again everything after `rx`. An `rx` older than one the
+    /// client already reported is stale (the request left before the newer report arrived):
+    /// the newer one counts. Only packets dropped by the replay bound make a replay impossible.
     pub(crate) fn rewind(&mut self, rx: u64) -> Result<(), ReplayLost> {
+        let rx = rx.max(self.acked);
         if rx + 1 < self.floor {
             return Err(ReplayLost);
         }
@@ -195,6 +202,23 @@ mod tests {
         assert_eq!(o.rewind(0), Err(ReplayLost));
         o.rewind(4).unwrap();
         assert_eq!(take_seqs(&mut o), vec![5, 6]);
+    }
+
+    #[test]
+    fn a_stale_rx_on_attach_is_not_replay_lost() {
+        let mut o = Outbox::new(10);
+        o.push(noop()).unwrap();
+        assert_eq!(take_seqs(&mut o), vec![1]);
+        // The client reported rx 1 (say, on a POST), then a downlink request that left earlier
+        // arrives with rx 0.
+        o.ack(1);
+        o.rewind(0).unwrap();
+        o.push(noop()).unwrap();
+        assert_eq!(
+            take_seqs(&mut o),
+            vec![2],
+            "nothing the client has is replayed"
+        );
     }
 
     #[test]

@@ -66,7 +66,9 @@ where
             .await
             .unwrap_or_else(|e| error_response(&e))
     };
-    if let (true, Some(origin)) = (allowed, origin) {
+    // A refused origin may read its 403 too: otherwise the browser reports a bare network
+    // error and the client cannot tell a refusal from an outage (and would retry forever).
+    if let Some(origin) = origin {
         add_cors(res.headers_mut(), &origin);
     }
     res
