@@ -33,6 +33,9 @@ use crate::socket::Socket;
 
 type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
+/// Initial read buffer and write batching threshold of each WebSocket.
+const WS_BUFFER_BYTES: usize = 4 * 1024;
+
 pub(super) fn handle<B>(
     server: &Arc<ServerInner>,
     req: Request<B>,
@@ -75,7 +78,12 @@ pub(super) fn handle<B>(
             _ => return,
         };
         let max = Some(server.config.max_payload_bytes);
+        // tungstenite reserves 128 KiB to read and buffers up to 128 KiB before writing, per
+        // connection: far more than realtime frames need, and most of an idle session's memory.
+        // The buffers still grow for a large message; writes are flushed per batch anyway.
         let config = WebSocketConfig::default()
+            .read_buffer_size(WS_BUFFER_BYTES)
+            .write_buffer_size(WS_BUFFER_BYTES)
             .max_message_size(max)
             .max_frame_size(max);
         let ws =
