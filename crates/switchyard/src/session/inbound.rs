@@ -36,7 +36,7 @@ impl Session {
     }
 
     /// Applies one packet to the state; returns an event to dispatch, if any.
-    fn accept(&self, packet: Packet) -> Result<Option<Inbound>, Violation> {
+    fn accept(&self, packet: Packet) -> Result<Option<Box<Inbound>>, Violation> {
         let mut st = self.state.lock();
         // Any packet proves the client is alive.
         st.pong_deadline = None;
@@ -61,7 +61,7 @@ impl Session {
             }
         }
         match packet.body {
-            Body::Event(event) => Ok(Some(Inbound { event })),
+            Body::Event(event) => Ok(Some(Box::new(Inbound { event }))),
             Body::Ack(ack) => {
                 if let Some(tx) = st.acks.remove(&ack.id) {
                     let _ = tx.send(ack.result);

@@ -10,19 +10,18 @@ use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt as _;
 use switchyard_protocol::{Ack, Body, Event};
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{sleep_until, Instant};
 
 use super::{AckValue, Socket};
 use crate::error::DisconnectReason;
 use crate::server::ServerInner;
-use crate::session::{Inbound, Phase};
+use crate::session::{InboundQueue, Phase};
 
 pub(crate) fn spawn(
     socket: Socket,
     server: std::sync::Arc<ServerInner>,
-    events: mpsc::Receiver<Inbound>,
+    events: InboundQueue,
 ) {
     tokio::spawn(run(socket, server, events));
 }
@@ -30,7 +29,7 @@ pub(crate) fn spawn(
 async fn run(
     socket: Socket,
     server: std::sync::Arc<ServerInner>,
-    mut events: mpsc::Receiver<Inbound>,
+    mut events: InboundQueue,
 ) {
     let session = socket.session().clone();
     let mut current: Option<JoinHandle<()>> = server.on_connection.as_ref().map(|f| {
