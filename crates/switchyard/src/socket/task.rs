@@ -18,19 +18,11 @@ use crate::error::DisconnectReason;
 use crate::server::ServerInner;
 use crate::session::{InboundQueue, Phase};
 
-pub(crate) fn spawn(
-    socket: Socket,
-    server: std::sync::Arc<ServerInner>,
-    events: InboundQueue,
-) {
+pub(crate) fn spawn(socket: Socket, server: std::sync::Arc<ServerInner>, events: InboundQueue) {
     tokio::spawn(run(socket, server, events));
 }
 
-async fn run(
-    socket: Socket,
-    server: std::sync::Arc<ServerInner>,
-    mut events: InboundQueue,
-) {
+async fn run(socket: Socket, server: std::sync::Arc<ServerInner>, mut events: InboundQueue) {
     let session = socket.session().clone();
     let mut current: Option<JoinHandle<()>> = server.on_connection.as_ref().map(|f| {
         tokio::spawn(
