@@ -84,13 +84,30 @@ impl ConnectInfo {
         transport: TransportKind,
     ) -> ConnectInfo {
         ConnectInfo {
-            headers: parts.headers.clone(),
-            uri: parts.uri.clone(),
+            headers: detached_headers(&parts.headers),
+            uri: detached_uri(&parts.uri),
             remote_addr: parts.extensions.get::<RemoteAddr>().map(|r| r.0),
             auth,
             transport,
         }
     }
+}
+
+/// Copies of the headers that own their bytes. hyper's parsed header values (and URI) are
+/// slices of the connection's read buffer: keeping them for a session's lifetime would keep
+/// that whole buffer (8 KiB or more) alive per session.
+fn detached_headers(headers: &http::HeaderMap) -> http::HeaderMap {
+    let mut copy = http::HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if let Ok(v) = http::HeaderValue::from_bytes(value.as_bytes()) {
+            copy.append(name.clone(), v);
+        }
+    }
+    copy
+}
+
+fn detached_uri(uri: &http::Uri) -> http::Uri {
+    http::Uri::try_from(uri.to_string()).unwrap_or_else(|_| uri.clone())
 }
 
 /// A refusal from the connection middleware; the client receives `message` (403 `rejected`, or

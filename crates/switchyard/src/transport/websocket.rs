@@ -33,8 +33,11 @@ use crate::socket::Socket;
 
 type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
-/// Initial read buffer and write batching threshold of each WebSocket.
-const WS_BUFFER_BYTES: usize = 4 * 1024;
+/// Initial read buffer of each WebSocket: client frames are small (events, acks, pongs); the
+/// buffer grows for a large one. It is most of an idle websocket session's memory.
+const WS_READ_BUFFER_BYTES: usize = 1024;
+/// Bytes tungstenite gathers before writing; each batch is flushed anyway.
+const WS_WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 pub(super) fn handle<B>(
     server: &Arc<ServerInner>,
@@ -82,8 +85,8 @@ pub(super) fn handle<B>(
         // connection: far more than realtime frames need, and most of an idle session's memory.
         // The buffers still grow for a large message; writes are flushed per batch anyway.
         let config = WebSocketConfig::default()
-            .read_buffer_size(WS_BUFFER_BYTES)
-            .write_buffer_size(WS_BUFFER_BYTES)
+            .read_buffer_size(WS_READ_BUFFER_BYTES)
+            .write_buffer_size(WS_WRITE_BUFFER_BYTES)
             .max_message_size(max)
             .max_frame_size(max);
         let ws =
