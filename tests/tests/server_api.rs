@@ -19,6 +19,15 @@ use tokio::sync::mpsc;
 const P: &str = "/realtime";
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Opens a session with `POST /open` and returns its id.
+async fn open_sid(ts: &TestServer<TcpDialer>) -> String {
+    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
+        .await
+        .unwrap();
+    assert_eq!(open.status, 200, "{}", open.text());
+    open.json().unwrap()["sid"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn a_slow_consumer_is_closed_with_4429() {
     for t in [TransportKind::Polling, TransportKind::Websocket] {
@@ -230,10 +239,7 @@ async fn the_server_reports_rx_to_a_websocket_client_that_only_sends() {
 async fn a_probe_answers_held_polls_at_once() {
     // Pings far apart: a held poll would otherwise wait a minute.
     let ts = TestServer::tcp(Switchyard::builder().ping_interval(Duration::from_secs(60))).await;
-    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
-        .await
-        .unwrap();
-    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    let sid = open_sid(&ts).await;
     let WsConnect::Upgraded { mut ws, .. } =
         ws_connect_raw(&ts.dialer, &format!("/realtime/websocket?sid={sid}"), &[])
             .await
@@ -265,10 +271,7 @@ async fn a_probe_answers_held_polls_at_once() {
 #[tokio::test]
 async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
     let ts = TestServer::tcp(Switchyard::builder()).await;
-    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
-        .await
-        .unwrap();
-    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    let sid = open_sid(&ts).await;
     let mut sse = switchyard_tests::open_stream(
         &ts.dialer,
         Method::GET,
@@ -311,10 +314,7 @@ async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
 #[tokio::test]
 async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
     let ts = TestServer::tcp(Switchyard::builder().streaming_response_limit_bytes(8 * 1024)).await;
-    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
-        .await
-        .unwrap();
-    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    let sid = open_sid(&ts).await;
     let socket = ts.server.socket(&sid).unwrap();
     let text = "x".repeat(200);
     for i in 1..=100u64 {
@@ -358,10 +358,7 @@ async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
 #[tokio::test]
 async fn a_downlink_request_with_an_outdated_rx_is_not_replay_lost() {
     let ts = TestServer::tcp(Switchyard::builder()).await;
-    let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
-        .await
-        .unwrap();
-    let sid = open.json().unwrap()["sid"].as_str().unwrap().to_owned();
+    let sid = open_sid(&ts).await;
     ts.server.socket(&sid).unwrap().emit("hello", &1).unwrap();
     let poll = format!("/realtime/polling?sid={sid}&rx=0&n=1");
     let first = http_request(&ts.dialer, Method::GET, &poll, &[], "")
