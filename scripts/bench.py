@@ -10,10 +10,10 @@ For every scenario x server (x transport), it starts the server pinned to core 0
 `idle` it samples the server's VmRSS (/proc/PID/status) before the sessions open and while the
 generator holds them (`ready N` on its stdout; a line on its stdin releases them).
 
-All results go to target/bench/results.json (+ one JSON and one log per run under
-target/bench/runs/ and target/bench/logs/). A full run writes docs/benchmarks.md and
-docs/bench/<scenario>.svg; a smoke run (or a partial run) writes the same report under
-target/bench/report/ only. Exit status 1 when any run failed to produce its figure.
+A full run's results go to target/bench/results.json (+ one JSON and one log per run under
+target/bench/runs/ and target/bench/logs/), a smoke run's to target/bench/smoke/ (same layout).
+A complete full run writes docs/benchmarks.md and docs/bench/<scenario>.svg; a smoke run or a
+partial run writes the same report under report/ of its directory only. Exit status 1 when any run failed to produce its figure.
 
 Python 3 standard library only. Every wait is bounded; every process started here is killed
 (its whole process group) on exit, on error and on SIGINT/SIGTERM.
@@ -72,11 +72,11 @@ SIZES = {
         "connect": {"duration": 10},
     },
     "smoke": {
-        "fanout": {"clients": 20, "payload": 100, "duration": 1},
+        "fanout": {"clients": 20, "payload": 100, "duration": 0.5},
         "idle": {"clients": 50},
-        "latency": {"clients": 10, "rate": 10, "duration": 1},
-        "http-fallback": {"clients": 20, "payload": 100, "duration": 1},
-        "connect": {"duration": 1},
+        "latency": {"clients": 10, "rate": 10, "duration": 0.5},
+        "http-fallback": {"clients": 20, "payload": 100, "duration": 0.5},
+        "connect": {"duration": 0.5},
     },
 }
 # Bounds (seconds).
@@ -206,6 +206,12 @@ class Server:
         return self.proc.returncode
 
 
+def out_dir(mode):
+    """target/bench for full runs, target/bench/smoke for smoke runs (which never replace a full run's results)."""
+    base = ROOT / "target" / "bench"
+    return base / "smoke" if mode == "smoke" else base
+
+
 def rel(path):
     try:
         return str(Path(path).resolve().relative_to(ROOT))
@@ -223,7 +229,7 @@ class Bench:
         self.mode = args.mode
         self.sizes = SIZES[self.mode]
         self.limits = LIMITS[self.mode]
-        self.out = ROOT / "target" / "bench"
+        self.out = out_dir(self.mode)
         self.runs_dir = self.out / "runs"
         self.logs_dir = self.out / "logs"
         for d in (self.runs_dir, self.logs_dir):
@@ -270,36 +276,55 @@ class Bench:
     def run_all(self):
         results = []
         plan = self.plan()
+        repeat = self.args.repeat
         for i, (scenario, server, transport) in enumerate(plan, 1):
-            name = f"{scenario}-{server}-{transport}"
             print(f"[{i}/{len(plan)}] {scenario} {server} {transport}", flush=True)
-            t0 = time.monotonic()
-            record = {
-                "scenario": scenario,
-                "server": server,
-                "transport": transport,
-                "params": dict(self.sizes[scenario]),
-                "metrics": {},
-                "ok": False,
-                "error": None,
-                "log": rel(self.logs_dir / f"{name}.log"),
-                "server_log": rel(self.logs_dir / f"{name}.server.log"),
-            }
-            try:
-                self.run_one(record, name)
-                primary = record["metrics"].get(PRIMARY[scenario])
-                if not isinstance(primary, (int, float)) or isinstance(primary, bool):
-                    raise RunError(f"no numeric `{PRIMARY[scenario]}` in the generator's JSON; see {record['log']}")
-                record["ok"] = True
-            except RunError as e:
-                record["error"] = str(e)
-            record["seconds"] = round(time.monotonic() - t0, 2)
-            if record["ok"]:
-                print(f"    {summary(record)}  ({record['seconds']} s)", flush=True)
+            attempts = []
+            for k in range(1, repeat + 1):
+                name = f"{scenario}-{server}-{transport}" + (f"-{k}" if repeat > 1 else "")
+                record = self.attempt(scenario, server, transport, name)
+                attempts.append(record)
+                if not record["ok"]:
+                    break
+            if all(r["ok"] for r in attempts) and repeat > 1:
+                # The median run by the scenario's figure (the lower middle one for an even count).
+                key = PRIMARY[scenario]
+                ranked = sorted(attempts, key=lambda r: r["metrics"][key])
+                record = ranked[(len(ranked) - 1) // 2]
+                record["repeats"] = [r["metrics"][key] for r in attempts]
+                print(f"    median: {summary(record)}", flush=True)
             else:
-                print(f"    FAILED: {record['error']}", file=sys.stderr, flush=True)
+                record = next((r for r in attempts if not r["ok"]), attempts[-1])
             results.append(record)
         return results
+
+    def attempt(self, scenario, server, transport, name):
+        t0 = time.monotonic()
+        record = {
+            "scenario": scenario,
+            "server": server,
+            "transport": transport,
+            "params": dict(self.sizes[scenario]),
+            "metrics": {},
+            "ok": False,
+            "error": None,
+            "log": rel(self.logs_dir / f"{name}.log"),
+            "server_log": rel(self.logs_dir / f"{name}.server.log"),
+        }
+        try:
+            self.run_one(record, name)
+            primary = record["metrics"].get(PRIMARY[scenario])
+            if not isinstance(primary, (int, float)) or isinstance(primary, bool):
+                raise RunError(f"no numeric `{PRIMARY[scenario]}` in the generator's JSON; see {record['log']}")
+            record["ok"] = True
+        except RunError as e:
+            record["error"] = str(e)
+        record["seconds"] = round(time.monotonic() - t0, 2)
+        if record["ok"]:
+            print(f"    {summary(record)}  ({record['seconds']} s)", flush=True)
+        else:
+            print(f"    FAILED: {record['error']}", file=sys.stderr, flush=True)
+        return record
 
     def run_one(self, record, name):
         scenario, server, transport = record["scenario"], record["server"], record["transport"]
@@ -496,7 +521,7 @@ def svg_chart(title, unit, groups, series, value_fmt, note=None):
     """groups: [(label, {series: value|None})]; series: names in order."""
     width, label_w, right_pad = 760, 190, 120
     bar_h, bar_gap, group_gap = 16, 3, 14
-    top = 48 + (22 if len(series) > 1 else 0)
+    top = 56 + (22 if len(series) > 1 else 0)
     values = [v for _, vals in groups for v in vals.values() if isinstance(v, (int, float))]
     vmax = max(values) if values else 1.0
     vmax = vmax if vmax > 0 else 1.0
@@ -595,8 +620,12 @@ def tool_versions():
     except OSError:
         pass
     commit = out(["git", "rev-parse", "--short", "HEAD"])
-    if commit and out(["git", "status", "--porcelain", "--untracked-files=no"]):
-        commit += " (with uncommitted changes)"
+    # Uncommitted changes to tracked files, the report's own files aside.
+    changed = out(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                   ":!docs/benchmarks.md", ":!docs/bench"])
+    if commit and changed:
+        paths = [line.split(maxsplit=1)[-1] for line in changed.splitlines()]
+        commit += " with uncommitted changes to " + ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")
     v["switchyard_commit"] = commit
     return v
 
@@ -674,11 +703,15 @@ def write_report(data, md_path, svg_dir, svg_rel):
     w(f"- Kernel: {m.get('kernel')}" + (f"; {m['os']}" if m.get("os") else ""))
     w(f"- Pinning: {m.get('pinning')}" + (f"; load average {m['loadavg_at_start']:.2f} before the runs"
                                             if isinstance(m.get("loadavg_at_start"), (int, float)) else ""))
-    w(f"- Build: `{data.get('profile')}` profile; Switchyard at {v.get('switchyard_commit') or 'unknown commit'}")
+    w(f"- Build: `{data.get('profile')}` profile; Switchyard at {v.get('switchyard_commit') or 'an unknown commit'}")
     w(f"- Peers: socket.io {v.get('socket.io') or '?'} on Node {v.get('node') or '?'}; "
       f"socketioxide {v.get('socketioxide') or '?'} on axum {v.get('axum') or '?'} and tokio {v.get('tokio') or '?'}; "
       f"{v.get('rustc') or 'rustc ?'}")
-    w("- Every figure is one run. Ratios are Switchyard ÷ the other server: above 1 is better for throughput "
+    repeat = data.get("repeat", 1)
+    w(("- Every figure is one run" if repeat == 1 else
+       f"- Every figure is the median of {repeat} runs (by the scenario's main figure; each run's figure is "
+       "under `repeats` in `target/bench/results.json`)") +
+      ". Ratios are Switchyard ÷ the other server: above 1 is better for throughput "
       "and connect rate, below 1 is better for memory and latency.")
     w("")
     w("## Targets")
@@ -862,12 +895,16 @@ def main():
     ap.add_argument("--command", default="scripts/bench")
     ap.add_argument("--scenarios", type=csv_list(SCENARIOS), default=list(SCENARIOS))
     ap.add_argument("--servers", type=csv_list(SERVERS), default=list(SERVERS))
-    ap.add_argument("--report-only", action="store_true", help="rewrite the report from target/bench/results.json")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per scenario x server x transport; the median is kept")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite the report from target/bench/results.json (target/bench/smoke/ with --mode smoke)")
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    results_path = ROOT / "target" / "bench" / "results.json"
+    results_path = out_dir(args.mode) / "results.json"
 
     if args.report_only:
         data = json.loads(results_path.read_text())
@@ -883,6 +920,8 @@ def main():
         if LOADAVG_AT_START > 0.5 and args.mode == "full":
             print(f"warning: load average {LOADAVG_AT_START:.2f} before the runs: something else is busy, "
                   "the figures will be noisy", file=sys.stderr, flush=True)
+        # What is measured: the commit and the machine as the runs start.
+        machine, versions = machine_info(), tool_versions()
         try:
             results = bench.run_all()
         finally:
@@ -892,9 +931,10 @@ def main():
             "date": started.strftime("%Y-%m-%d %H:%M UTC"),
             "command": args.command,
             "profile": args.profile,
+            "repeat": args.repeat,
             "complete": args.scenarios == SCENARIOS and args.servers == SERVERS,
-            "machine": machine_info(),
-            "versions": tool_versions(),
+            "machine": machine,
+            "versions": versions,
             "results": results,
         }
         results_path.parent.mkdir(parents=True, exist_ok=True)
@@ -905,7 +945,7 @@ def main():
     if data["mode"] == "full" and data.get("complete"):
         md, svg_dir = ROOT / "docs" / "benchmarks.md", ROOT / "docs" / "bench"
     else:
-        md, svg_dir = ROOT / "target" / "bench" / "report" / "benchmarks.md", ROOT / "target" / "bench" / "report" / "bench"
+        md, svg_dir = out_dir(data["mode"]) / "report" / "benchmarks.md", out_dir(data["mode"]) / "report" / "bench"
     write_report(data, md, svg_dir, "bench")
     print(f"wrote {rel(md)} and {rel(svg_dir)}/*.svg")
 
