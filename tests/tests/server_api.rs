@@ -19,6 +19,20 @@ use tokio::sync::mpsc;
 const P: &str = "/realtime";
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Reads a streaming response until `needle` appears; returns everything read.
+async fn read_until(stream: &mut switchyard_tests::StreamingResponse, needle: &str) -> String {
+    let mut seen = String::new();
+    while !seen.contains(needle) {
+        let chunk = stream
+            .next_chunk()
+            .await
+            .unwrap()
+            .expect("the stream ended");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    seen
+}
+
 /// Opens a session with `POST /open` and returns its id.
 async fn open_sid(ts: &TestServer<TcpDialer>) -> String {
     let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &[], "")
@@ -295,15 +309,7 @@ async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
     );
     // The sse stream is still the downlink.
     ts.server.socket(&sid).unwrap().emit("still", &1).unwrap();
-    let mut seen = String::new();
-    while !seen.contains(r#""name":"still""#) {
-        let chunk = sse
-            .next_chunk()
-            .await
-            .unwrap()
-            .expect("the sse stream ended");
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    read_until(&mut sse, r#""name":"still""#).await;
     let bad = format!("/realtime/polling?sid={sid}&n=x");
     let answer = http_request(&ts.dialer, Method::GET, &bad, &[], "")
         .await
@@ -390,15 +396,7 @@ async fn a_downlink_request_with_an_outdated_rx_is_not_replay_lost() {
         .expect("the session lives")
         .emit("next", &2)
         .unwrap();
-    let mut seen = String::new();
-    while !seen.contains(r#""name":"next""#) {
-        let chunk = sse
-            .next_chunk()
-            .await
-            .unwrap()
-            .expect("the sse stream ended");
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let seen = read_until(&mut sse, r#""name":"next""#).await;
     assert!(!seen.contains("4410"), "{seen}");
     assert!(
         !seen.contains(r#""seq":1"#),
