@@ -6,6 +6,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 
 use crate::packet::{Ack, Args, Body, Packet};
+use crate::shared::TextPacket;
 
 /// Appends `packet` as one line of JSON text (no trailing newline) to `out`. Attachments are
 /// inlined as base64 in `bin`: the form for SSE, streaming, polling and WebSocket text frames.
@@ -51,13 +52,13 @@ pub fn encode_websocket(packet: &Packet) -> WsMessage {
 
 /// Encodes packets as a newline-separated batch: the body of a polling response and of an
 /// uplink POST.
-pub fn encode_batch<'a>(packets: impl IntoIterator<Item = &'a Packet>) -> Vec<u8> {
+pub fn encode_batch<'a, P: TextPacket + 'a>(packets: impl IntoIterator<Item = &'a P>) -> Vec<u8> {
     let mut out = Vec::new();
     for p in packets {
         if !out.is_empty() {
             out.push(b'\n');
         }
-        encode_text(p, &mut out);
+        p.encode_text(&mut out);
     }
     out
 }
@@ -68,7 +69,7 @@ fn push_len(out: &mut Vec<u8>, len: usize) {
     out.extend_from_slice(&len.to_be_bytes());
 }
 
-fn attachments(body: &Body) -> &[Bytes] {
+pub(crate) fn attachments(body: &Body) -> &[Bytes] {
     match body {
         Body::Event(e) => &e.args.bins,
         Body::Ack(Ack { result: Ok(a), .. }) => &a.bins,
@@ -77,16 +78,26 @@ fn attachments(body: &Body) -> &[Bytes] {
 }
 
 fn encode_json(packet: &Packet, inline_bins: bool, out: &mut Vec<u8>) {
+    envelope(packet.body.type_name(), packet.seq, packet.rx, out);
+    body_fields(&packet.body, inline_bins, out);
+}
+
+/// `{"type":"…"` and the envelope numbers: the part of a packet that differs per recipient.
+pub(crate) fn envelope(type_name: &str, seq: Option<u64>, rx: Option<u64>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"type\":\"");
-    out.extend_from_slice(packet.body.type_name().as_bytes());
+    out.extend_from_slice(type_name.as_bytes());
     out.push(b'"');
-    if let Some(seq) = packet.seq {
+    if let Some(seq) = seq {
         num_field(out, "seq", seq);
     }
-    if let Some(rx) = packet.rx {
+    if let Some(rx) = rx {
         num_field(out, "rx", rx);
     }
-    match &packet.body {
+}
+
+/// The body's fields and the closing brace: the part of a packet shared by every recipient.
+pub(crate) fn body_fields(body: &Body, inline_bins: bool, out: &mut Vec<u8>) {
+    match body {
         Body::Connect(c) => {
             if let Some(auth) = &c.auth {
                 raw_field(out, "auth", auth);
@@ -162,7 +173,7 @@ fn num_field(out: &mut Vec<u8>, key: &str, value: u64) {
     out.extend_from_slice(b",\"");
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(b"\":");
-    out.extend_from_slice(value.to_string().as_bytes());
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 fn str_field(out: &mut Vec<u8>, key: &str, value: &str) {

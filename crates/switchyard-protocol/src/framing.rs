@@ -2,8 +2,9 @@
 //! WebSocket framing is in [`crate::encode_websocket`]; polling and the uplink POST use
 //! [`crate::encode_batch`].
 
-use crate::encode::encode_text;
-use crate::packet::Packet;
+use std::io::Write as _;
+
+use crate::shared::TextPacket;
 
 /// Size of the padding that starts a `streaming` response (and an `sse` stream): at least
 /// 2 KiB, so that old browsers fire progress events and buffering proxies start delivering.
@@ -21,8 +22,8 @@ pub fn streaming_prelude() -> Vec<u8> {
 }
 
 /// Appends one packet to a `streaming` response: its JSON text and `\n`.
-pub fn encode_streaming(packet: &Packet, out: &mut Vec<u8>) {
-    encode_text(packet, out);
+pub fn encode_streaming<P: TextPacket + ?Sized>(packet: &P, out: &mut Vec<u8>) {
+    packet.encode_text(out);
     out.push(b'\n');
 }
 
@@ -37,13 +38,12 @@ pub fn sse_prelude() -> Vec<u8> {
 
 /// Appends one packet as an SSE event: `id: <seq>` for sequenced packets (so that the
 /// browser's automatic reconnect sends `Last-Event-ID`), then one `data:` line.
-pub fn encode_sse(packet: &Packet, out: &mut Vec<u8>) {
-    if let Some(seq) = packet.seq {
-        out.extend_from_slice(b"id: ");
-        out.extend_from_slice(seq.to_string().as_bytes());
-        out.push(b'\n');
+pub fn encode_sse<P: TextPacket + ?Sized>(packet: &P, out: &mut Vec<u8>) {
+    if let Some(seq) = packet.seq() {
+        // Writing to a Vec cannot fail.
+        let _ = writeln!(out, "id: {seq}");
     }
     out.extend_from_slice(b"data: ");
-    encode_text(packet, out);
+    packet.encode_text(out);
     out.extend_from_slice(b"\n\n");
 }

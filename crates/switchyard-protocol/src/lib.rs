@@ -28,6 +28,7 @@ mod encode;
 mod error;
 mod framing;
 mod packet;
+mod shared;
 mod transport;
 
 pub use codes::{CloseCode, ErrorCode};
@@ -41,6 +42,7 @@ pub use framing::{
 pub use packet::{
     Ack, Args, Body, Close, Connect, ErrorBody, Event, Handshake, Packet, PROTOCOL_VERSION,
 };
+pub use shared::{SharedBody, SharedPacket, TextPacket};
 pub use transport::{TransportKind, UnknownTransport};
 
 /// A client SHOULD report `rx` at least once per this many sequenced packets received, so the

@@ -142,7 +142,7 @@ fn pretty_printed_args_are_encoded_on_one_line() {
 
 #[test]
 fn encode_batch_of_nothing_is_empty() {
-    assert!(encode_batch(&[]).is_empty());
+    assert!(encode_batch(&[] as &[Packet]).is_empty());
 }
 
 #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 use switchyard_protocol::{
     decode_batch, decode_binary_frame, decode_text, encode_batch, encode_sse, encode_streaming,
     encode_text, encode_websocket, sse_prelude, streaming_prelude, to_text, Body, Packet,
-    WsMessage, PRELUDE_PADDING_BYTES, SSE_RETRY_MS,
+    SharedBody, SharedPacket, TextPacket as _, WsMessage, PRELUDE_PADDING_BYTES, SSE_RETRY_MS,
 };
 
 use common::{
@@ -86,6 +86,20 @@ fn check_packet_fixture(name: &str, fx: &Value) -> Packet {
         "{name}: batch of one"
     );
     assert_eq!(decode_batch(text.as_bytes()).unwrap(), vec![packet.clone()]);
+    // The server's form: the body encoded once, the envelope per packet.
+    let shared = SharedPacket {
+        seq: packet.seq,
+        rx: packet.rx,
+        body: SharedBody::new(packet.body.clone()),
+    };
+    let mut shared_text = Vec::new();
+    shared.encode_text(&mut shared_text);
+    assert_eq!(shared_text, text.as_bytes(), "{name}: shared packet text");
+    assert_eq!(
+        shared.encode_websocket(),
+        encode_websocket(&packet),
+        "{name}: shared packet websocket"
+    );
     let mut streaming = Vec::new();
     encode_streaming(&packet, &mut streaming);
     assert_eq!(

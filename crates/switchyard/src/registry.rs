@@ -10,6 +10,7 @@ use base64::Engine as _;
 use parking_lot::RwLock;
 use rand::RngCore as _;
 
+use crate::session::Session;
 use crate::socket::Socket;
 
 /// A new session id: 128 bits from the OS-seeded CSPRNG, as 22 characters of URL-safe base64.
@@ -21,16 +22,32 @@ pub(crate) fn new_sid() -> Arc<str> {
         .into()
 }
 
+/// Ids are random, and only the server's own ids are ever inserted, so a fast hasher with a
+/// per-process seed is safe here; a broadcast probes the map once per recipient.
+type Map = HashMap<Arc<str>, Entry, foldhash::fast::RandomState>;
+
+/// A registered socket and its session, kept side by side so that a broadcast reaches the
+/// session without going through the socket.
+#[derive(Debug)]
+struct Entry {
+    socket: Socket,
+    session: Arc<Session>,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
-    sockets: RwLock<HashMap<Arc<str>, Socket>>,
+    sockets: RwLock<Map>,
 }
 
 impl Registry {
     pub(crate) fn insert(&self, socket: Socket) {
+        let entry = Entry {
+            session: socket.session().clone(),
+            socket,
+        };
         self.sockets
             .write()
-            .insert(socket.sid_arc().clone(), socket);
+            .insert(entry.socket.sid_arc().clone(), entry);
     }
 
     pub(crate) fn remove(&self, sid: &str) {
@@ -38,7 +55,23 @@ impl Registry {
     }
 
     pub(crate) fn get(&self, sid: &str) -> Option<Socket> {
-        self.sockets.read().get(sid).cloned()
+        self.sockets.read().get(sid).map(|e| e.socket.clone())
+    }
+
+    /// Calls `f` with the session of every id that `ids` yields and that is still registered,
+    /// all under one read lock: a broadcast neither copies its member list nor clones a handle
+    /// per recipient. `f` must not touch the registry (it queues a packet).
+    pub(crate) fn for_each_session(
+        &self,
+        ids: impl FnOnce(&mut dyn FnMut(&Arc<str>)),
+        mut f: impl FnMut(&Session),
+    ) {
+        let sockets = self.sockets.read();
+        ids(&mut |sid| {
+            if let Some(entry) = sockets.get(sid) {
+                f(&entry.session);
+            }
+        });
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -46,7 +79,11 @@ impl Registry {
     }
 
     pub(crate) fn all(&self) -> Vec<Socket> {
-        self.sockets.read().values().cloned().collect()
+        self.sockets
+            .read()
+            .values()
+            .map(|e| e.socket.clone())
+            .collect()
     }
 }
 

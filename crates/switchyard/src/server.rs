@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use switchyard_protocol::Body;
+use switchyard_protocol::{Body, SharedBody};
 use tokio::sync::Notify;
 
 use crate::adapter::{Adapter, Target};
@@ -191,12 +191,22 @@ impl BroadcastOperator {
             .collect()
     }
 
-    /// Sends event `name` with one argument to every socket reached. The arguments are encoded
-    /// once and shared by all recipients.
+    /// Sends event `name` with one argument to every socket reached. The packet body is
+    /// encoded once and shared by all recipients' queues.
     pub fn emit<T: Serialize + ?Sized>(&self, name: &str, data: &T) -> Result<(), EmitError> {
-        let body = Body::Event(build_event(name, data)?);
-        for socket in self.sockets() {
-            let _ = socket.session().enqueue(body.clone());
+        let body = SharedBody::new(Body::Event(build_event(name, data)?));
+        let (adapter, target) = (&self.server.adapter, &self.target);
+        if target.rooms.is_empty() {
+            for socket in self.sockets() {
+                let _ = socket.session().enqueue(body.clone());
+            }
+        } else {
+            self.server.registry.for_each_session(
+                |each| adapter.for_each_member(target, each),
+                |session| {
+                    let _ = session.enqueue(body.clone());
+                },
+            );
         }
         Ok(())
     }

@@ -96,6 +96,20 @@ impl Adapter for LocalAdapter {
         out.into_iter().collect()
     }
 
+    fn for_each_member(&self, target: &Target, f: &mut dyn FnMut(&Arc<str>)) {
+        if let ([room], []) = (&target.rooms[..], &target.except_rooms[..]) {
+            let m = self.inner.read();
+            let members = m.rooms.get(room).into_iter().flatten();
+            for sid in members.filter(|sid| !target.except_sockets.contains(sid)) {
+                f(sid);
+            }
+            return;
+        }
+        for sid in self.members(target) {
+            f(&sid);
+        }
+    }
+
     fn in_any(&self, sid: &str, rooms: &[String]) -> bool {
         let m = self.inner.read();
         m.sockets

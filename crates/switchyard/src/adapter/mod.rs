@@ -32,6 +32,14 @@ pub trait Adapter: Send + Sync + 'static {
     /// Ids of this node's sockets in `target.rooms` minus the exceptions. With no rooms, the
     /// adapter returns every socket it knows in some room, and the server adds the rest.
     fn members(&self, target: &Target) -> Vec<std::sync::Arc<str>>;
+    /// Calls `f` with each id [`members`](Self::members) would return. A broadcast uses this:
+    /// an adapter that can walk its members in place saves a copy of the list per broadcast.
+    /// `f` only looks the id up; it never calls back into the adapter.
+    fn for_each_member(&self, target: &Target, f: &mut dyn FnMut(&std::sync::Arc<str>)) {
+        for sid in self.members(target) {
+            f(&sid);
+        }
+    }
     /// Whether socket `sid` is in any of `rooms`.
     fn in_any(&self, sid: &str, rooms: &[String]) -> bool;
 }

@@ -63,7 +63,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use switchyard_protocol::{Body, Packet, TransportKind};
+    use switchyard_protocol::{Body, Packet, SharedBody, TransportKind};
     use tokio::time::{advance, Instant};
 
     use super::super::{Batch, Phase, Session};
@@ -81,7 +81,7 @@ mod tests {
 
     fn drain(s: &Session, id: u64) -> Vec<Packet> {
         match s.try_batch(id, 100) {
-            Some(Batch::Packets { packets, .. }) => packets,
+            Some(Batch::Packets { packets, .. }) => packets.iter().map(|p| p.to_packet()).collect(),
             _ => Vec::new(),
         }
     }
@@ -167,7 +167,7 @@ mod tests {
             s.attach(TransportKind::Polling, 0, 2),
             Err(super::super::AttachError::Stale)
         );
-        s.enqueue(Body::Noop).unwrap_or(());
+        s.enqueue(SharedBody::new(Body::Noop)).unwrap_or(());
         assert!(
             s.attach(TransportKind::Streaming, 0, 3).is_ok(),
             "equal n replaces"

@@ -16,7 +16,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use switchyard_protocol::{Args, Body, Close, ErrorBody, Event, Packet, TransportKind};
+use switchyard_protocol::{
+    Args, Body, Close, ErrorBody, Event, SharedBody, SharedPacket, TransportKind,
+};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::Instant;
 
@@ -38,7 +40,10 @@ pub(crate) enum Phase {
 #[derive(Debug)]
 pub(crate) enum Batch {
     /// Write these packets; when `last` is set they end with a close packet: end afterwards.
-    Packets { packets: Vec<Packet>, last: bool },
+    Packets {
+        packets: Vec<SharedPacket>,
+        last: bool,
+    },
     /// Another downlink replaced this one: send close 4409 and end.
     Replaced,
     /// The session is over and its close packet was already delivered elsewhere.
@@ -239,12 +244,12 @@ impl Session {
                 Batch::Ended
             });
         }
-        let mut packets = Vec::new();
+        let mut packets = Vec::with_capacity(max.min(16));
         st.outbox.take(max, &mut packets);
         let mut last = false;
         if packets.len() < max && st.phase != Phase::Open && !st.close_taken {
             let reason = st.reason.unwrap_or(DisconnectReason::ServerDisconnect);
-            packets.push(Packet::control(Body::Close(Close {
+            packets.push(SharedPacket::control(Body::Close(Close {
                 code: reason.close_code(),
                 reason: reason.message().to_owned(),
             })));
@@ -279,11 +284,15 @@ impl Session {
 
     /// Queues a sequenced body. Fails when the session is not open; an overflow closes the
     /// session as a slow consumer.
-    pub(crate) fn enqueue(&self, body: Body) -> Result<(), ()> {
+    pub(crate) fn enqueue(&self, body: SharedBody) -> Result<(), ()> {
         let mut st = self.state.lock();
         if st.phase != Phase::Open {
             return Err(());
         }
+        // Packets already pending mean a wake-up is already on its way (the push that made the
+        // queue non-empty sends one after unlocking), and a downlink always takes everything
+        // pending before it waits again: one wake-up per batch, not per packet.
+        let wake = !st.outbox.has_pending();
         if st.outbox.push(body).is_err() {
             drop(st);
             tracing::warn!(sid = %self.sid, "outbound queue overflow: closing slow consumer");
@@ -291,7 +300,9 @@ impl Session {
             return Err(());
         }
         drop(st);
-        self.downlink_wake.notify_waiters();
+        if wake {
+            self.downlink_wake.notify_waiters();
+        }
         Ok(())
     }
 
@@ -313,7 +324,7 @@ impl Session {
             id
         };
         event.ack = Some(id);
-        if self.enqueue(Body::Event(event)).is_err() {
+        if self.enqueue(SharedBody::new(Body::Event(event))).is_err() {
             self.cancel_ack(id);
             return Err(());
         }

@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use switchyard_protocol::{Body, Packet};
+use switchyard_protocol::{Body, SharedBody, SharedPacket};
 
 /// The bound was exceeded: the consumer is too slow.
 #[derive(Debug, PartialEq, Eq)]
@@ -26,7 +26,8 @@ pub(crate) struct ReplayLost;
 
 #[derive(Debug)]
 pub(crate) struct Outbox {
-    log: VecDeque<(u64, Body)>,
+    /// Bodies are shared: a broadcast's body is encoded once for every session's log.
+    log: VecDeque<(u64, SharedBody)>,
     control: VecDeque<Body>,
     next_seq: u64,
     cursor: u64,
@@ -51,7 +52,7 @@ impl Outbox {
     }
 
     /// Appends a sequenced body; returns its sequence number.
-    pub(crate) fn push(&mut self, body: Body) -> Result<u64, Overflow> {
+    pub(crate) fn push(&mut self, body: SharedBody) -> Result<u64, Overflow> {
         if self.unwritten() >= self.bound {
             return Err(Overflow);
         }
@@ -97,19 +98,18 @@ impl Outbox {
     }
 
     /// Whether anything is waiting to be written.
-    #[cfg(test)]
     pub(crate) fn has_pending(&self) -> bool {
         !self.control.is_empty() || self.cursor < self.next_seq
     }
 
     /// Takes up to `max` packets to write: control packets first, then sequenced ones from the
     /// cursor. Written packets stay in the log for replay until acknowledged.
-    pub(crate) fn take(&mut self, max: usize, out: &mut Vec<Packet>) {
+    pub(crate) fn take(&mut self, max: usize, out: &mut Vec<SharedPacket>) {
         while out.len() < max {
             let Some(body) = self.control.pop_front() else {
                 break;
             };
-            out.push(Packet::control(body));
+            out.push(SharedPacket::control(body));
         }
         let start = self.log.front().map_or(self.next_seq, |(seq, _)| *seq);
         while out.len() < max && self.cursor < self.next_seq {
@@ -117,7 +117,7 @@ impl Outbox {
             let Some((seq, body)) = self.log.get(index) else {
                 break;
             };
-            out.push(Packet::sequenced(*seq, body.clone()));
+            out.push(SharedPacket::sequenced(*seq, body.clone()));
             self.cursor += 1;
         }
         // Bound the replayable part: drop the oldest written-but-unacked packets.
@@ -141,11 +141,11 @@ impl Outbox {
 mod tests {
     use super::*;
 
-    fn noop() -> Body {
-        Body::Error(switchyard_protocol::ErrorBody {
+    fn noop() -> SharedBody {
+        SharedBody::new(Body::Error(switchyard_protocol::ErrorBody {
             code: "x".into(),
             message: String::new(),
-        })
+        }))
     }
 
     fn take_seqs(o: &mut Outbox) -> Vec<u64> {
@@ -228,7 +228,7 @@ mod tests {
         o.push_control(Body::Ping { probe: false });
         let mut out = Vec::new();
         o.take(10, &mut out);
-        assert_eq!(out[0].body, Body::Ping { probe: false });
+        assert_eq!(*out[0].body.body(), Body::Ping { probe: false });
         assert_eq!(out[1].seq, Some(1));
         o.rewind(99).unwrap();
         assert!(!o.has_pending());

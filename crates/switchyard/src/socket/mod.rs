@@ -16,7 +16,7 @@ use std::time::Duration;
 use parking_lot::{Mutex, RwLock};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchyard_protocol::{Body, Event, TransportKind};
+use switchyard_protocol::{Body, Event, SharedBody, TransportKind};
 
 pub use handler::{AckValue, IntoAck};
 pub(crate) use handler::{BoxFuture, ErasedHandler};
@@ -131,7 +131,7 @@ impl Socket {
         let event = build_event(name, data)?;
         self.0
             .session
-            .enqueue(Body::Event(event))
+            .enqueue(SharedBody::new(Body::Event(event)))
             .map_err(|()| EmitError::Closed)
     }
 

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http::{header, Method, Request, StatusCode};
 use http_body_util::BodyExt as _;
 use switchyard_protocol::{
-    decode_batch, decode_text, to_text, Body, ErrorCode, Packet, TransportKind,
+    decode_batch, decode_text, to_text, Body, ErrorCode, Packet, SharedPacket, TransportKind,
 };
 use tokio::sync::mpsc;
 
@@ -266,7 +266,7 @@ where
 /// response's only packet (a 4410 close when the replay point is gone).
 pub(crate) enum Attached {
     Downlink(Socket, u64),
-    Refused(Packet),
+    Refused(SharedPacket),
 }
 
 /// The common start of every HTTP downlink request: find the session, read the client's
@@ -292,7 +292,7 @@ pub(crate) struct StreamFraming {
     pub(crate) kind: TransportKind,
     pub(crate) content_type: &'static str,
     pub(crate) prelude: fn() -> Vec<u8>,
-    pub(crate) frame: fn(&Packet, &mut Vec<u8>),
+    pub(crate) frame: fn(&SharedPacket, &mut Vec<u8>),
     /// Whether the response ends after `streaming_response_limit_bytes` (see streaming.rs).
     pub(crate) recycles: bool,
 }
@@ -338,7 +338,7 @@ pub(crate) fn spawn_stream(
     write_timeout: std::time::Duration,
     limit: Option<usize>,
     prelude: Vec<u8>,
-    frame: fn(&Packet, &mut Vec<u8>),
+    frame: fn(&SharedPacket, &mut Vec<u8>),
 ) -> mpsc::Receiver<Bytes> {
     let (tx, rx) = mpsc::channel::<Bytes>(8);
     tokio::spawn(async move {
@@ -386,32 +386,36 @@ pub(crate) fn spawn_stream(
 }
 
 /// The close packet a replaced downlink ends with.
-pub(crate) fn replaced_packet() -> Packet {
-    Packet::control(Body::Close(switchyard_protocol::Close {
+pub(crate) fn replaced_packet() -> SharedPacket {
+    SharedPacket::control(Body::Close(switchyard_protocol::Close {
         code: switchyard_protocol::CloseCode::REPLACED,
         reason: "replaced by a newer downlink".to_owned(),
     }))
 }
 
 /// The close packet answering a failed attach.
-pub(crate) fn attach_error_packet(e: crate::session::AttachError) -> Result<Packet, RequestError> {
+pub(crate) fn attach_error_packet(
+    e: crate::session::AttachError,
+) -> Result<SharedPacket, RequestError> {
     match e {
         crate::session::AttachError::Closed => Err(RequestError::new(
             ErrorCode::UnknownSession,
             "unknown or expired session",
         )),
-        crate::session::AttachError::Stale => {
-            Ok(Packet::control(Body::Close(switchyard_protocol::Close {
+        crate::session::AttachError::Stale => Ok(SharedPacket::control(Body::Close(
+            switchyard_protocol::Close {
                 code: switchyard_protocol::CloseCode::REPLACED,
                 reason: "a newer downlink request was already made".to_owned(),
-            })))
-        }
+            },
+        ))),
         crate::session::AttachError::ReplayLost => {
             let r = DisconnectReason::ReplayLost;
-            Ok(Packet::control(Body::Close(switchyard_protocol::Close {
-                code: r.close_code(),
-                reason: r.message().to_owned(),
-            })))
+            Ok(SharedPacket::control(Body::Close(
+                switchyard_protocol::Close {
+                    code: r.close_code(),
+                    reason: r.message().to_owned(),
+                },
+            )))
         }
     }
 }

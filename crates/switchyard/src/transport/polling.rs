@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use http::{Request, StatusCode};
-use switchyard_protocol::{encode_batch, Body, Packet, TransportKind};
+use switchyard_protocol::{encode_batch, Body, SharedPacket, TransportKind};
 
 use super::{attach_downlink, replaced_packet, Attached, BATCH};
 use crate::error::RequestError;
@@ -41,7 +41,7 @@ pub(super) async fn handle<B>(
     let packets = match tokio::time::timeout(hold, session.next_batch(id, BATCH)).await {
         Ok(Batch::Packets { packets, .. }) => packets,
         Ok(Batch::Replaced) => vec![replaced_packet()],
-        Err(_) => vec![Packet::control(Body::Noop)],
+        Err(_) => vec![SharedPacket::control(Body::Noop)],
         Ok(Batch::Ended) => {
             return Err(RequestError::new(
                 switchyard_protocol::ErrorCode::UnknownSession,

@@ -14,8 +14,8 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use switchyard_protocol::{
-    decode_batch, decode_binary_frame, decode_text, encode_websocket, to_text, Body, Close,
-    CloseCode, ErrorCode, Packet, TransportKind, WsMessage,
+    decode_batch, decode_binary_frame, decode_text, to_text, Body, Close, CloseCode, ErrorCode,
+    Packet, SharedPacket, TextPacket as _, TransportKind, WsMessage,
 };
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode as WsCode;
@@ -287,25 +287,29 @@ async fn probe_steps(
     }
 }
 
-/// Turns a batch into WebSocket messages: text packets share a frame, binary ones go alone.
-fn messages(packets: &[Packet]) -> Vec<Message> {
+/// Turns a batch into WebSocket messages: text packets share one frame, written straight into
+/// one buffer; a packet with attachments goes alone, as a binary frame.
+fn messages(packets: &[SharedPacket]) -> Vec<Message> {
     let mut out = Vec::new();
-    let mut joined = Vec::new();
+    let mut joined: Vec<u8> = Vec::new();
     for p in packets {
-        match encode_websocket(p) {
-            WsMessage::Text(t) => {
-                if !joined.is_empty() {
-                    joined.push(b'\n');
-                }
-                joined.extend_from_slice(&t);
+        if p.body.has_attachments() {
+            if !joined.is_empty() {
+                out.push(text(std::mem::take(&mut joined)));
             }
-            WsMessage::Binary(b) => {
-                if !joined.is_empty() {
-                    out.push(text(std::mem::take(&mut joined)));
-                }
-                out.push(Message::Binary(b.into()));
-            }
+            out.push(match p.encode_websocket() {
+                WsMessage::Binary(b) => Message::Binary(b.into()),
+                WsMessage::Text(t) => text(t),
+            });
+            continue;
         }
+        if joined.is_empty() {
+            // Envelope and separator fit in 48 bytes; one allocation for the whole frame.
+            joined.reserve(packets.len() * (p.body.text_len() + 48));
+        } else {
+            joined.push(b'\n');
+        }
+        p.encode_text(&mut joined);
     }
     if !joined.is_empty() {
         out.push(text(joined));
@@ -340,7 +344,7 @@ async fn write_batch(ws: &mut Ws, batch: Batch, limit: Duration) -> Flow {
     if !last {
         return Flow::Continue;
     }
-    if let Some(Body::Close(c)) = packets.last().map(|p| &p.body) {
+    if let Some(Body::Close(c)) = packets.last().map(|p| p.body.body()) {
         let frame = CloseFrame {
             code: WsCode::from(c.code.0),
             reason: c.reason.clone().into(),
