@@ -143,6 +143,44 @@ mod tests {
     }
 
     #[test]
+    fn for_each_member_visits_what_members_returns() {
+        let a = LocalAdapter::default();
+        for (s, room) in [("1", "r"), ("2", "r"), ("3", "r"), ("3", "vip"), ("4", "s")] {
+            a.join(&sid(s), room);
+        }
+        let targets = [
+            // One room: walked in place.
+            Target {
+                rooms: vec!["r".into()],
+                except_sockets: vec![sid("2")],
+                ..Target::default()
+            },
+            // Several rooms and a room exception: through `members`.
+            Target {
+                rooms: vec!["r".into(), "s".into()],
+                except_rooms: vec!["vip".into()],
+                except_sockets: vec![],
+            },
+            Target {
+                rooms: vec!["none".into()],
+                ..Target::default()
+            },
+        ];
+        for t in &targets {
+            let mut walked = Vec::new();
+            a.for_each_member(t, &mut |s| walked.push(s.clone()));
+            let mut listed = a.members(t);
+            walked.sort();
+            listed.sort();
+            assert_eq!(walked, listed, "{t:?}");
+        }
+        let mut one = Vec::new();
+        a.for_each_member(&targets[0], &mut |s| one.push(s.clone()));
+        one.sort();
+        assert_eq!(one, vec![sid("1"), sid("3")]);
+    }
+
+    #[test]
     fn leave_all_empties_both_maps() {
         let a = LocalAdapter::default();
         a.join(&sid("1"), "r");
