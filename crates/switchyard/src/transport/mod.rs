@@ -1,7 +1,7 @@
 //! Request routing and what the transports share: the handshake endpoint (`POST /open`), the
 //! one uplink handler (`POST /send`) used by sse, streaming and polling, session lookup, and
 //! the downlink loop of the two streaming transports. Each transport's own framing lives in
-//! its file: `websocket.rs`, `sse.rs`, `streaming.rs`, `polling.rs`.
+//! its file: `websocket/`, `sse.rs`, `streaming.rs`, `polling.rs`.
 
 mod polling;
 mod sse;

@@ -6,6 +6,9 @@
 //!
 //! Text frames carry one or more `\n`-separated packets; a packet with attachments goes as
 //! one binary frame (see `switchyard_protocol::encode_websocket`).
+//!
+//! This file upgrades the connection and then pumps it (packets both ways, batched writes, the
+//! close); how the socket opens or joins its session is in `attach.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +17,8 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use switchyard_protocol::{
-    decode_batch, decode_binary_frame, decode_text, to_text, Body, Close, CloseCode, ErrorCode,
-    Packet, SharedPacket, TextPacket as _, TransportKind, WsMessage,
+    decode_batch, decode_binary_frame, to_text, Body, Close, CloseCode, ErrorCode, Packet,
+    SharedPacket, TextPacket as _, TransportKind, WsMessage,
 };
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode as WsCode;
@@ -25,11 +28,14 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::{lookup, replaced_packet, BATCH};
 use crate::error::{DisconnectReason, RequestError};
-use crate::handshake::{open_session, ConnectInfo};
+use crate::handshake::ConnectInfo;
 use crate::http::{HttpResponse, ResponseBody};
 use crate::server::ServerInner;
 use crate::session::{Batch, Session};
-use crate::socket::Socket;
+
+mod attach;
+
+use attach::{open, probe};
 
 type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
@@ -155,137 +161,6 @@ async fn close_with(ws: &mut Ws, limit: Duration, code: CloseCode, reason: &str)
 
 fn text(bytes: Vec<u8>) -> Message {
     Message::text(String::from_utf8(bytes).unwrap_or_default())
-}
-
-/// A new session over this WebSocket: `connect` in, `open` out.
-async fn open(
-    server: &Arc<ServerInner>,
-    ws: &mut Ws,
-    mut info: ConnectInfo,
-) -> Option<(Socket, u64)> {
-    let limit = server.config.write_timeout;
-    let first = read(ws, server.config.ping_timeout).await?;
-    let packet = match &first {
-        Message::Text(t) => decode_text(t.as_bytes()),
-        Message::Binary(b) => decode_binary_frame(b),
-        _ => return None,
-    };
-    let auth = match packet.map(|p| p.body) {
-        Ok(Body::Connect(c)) => c.auth.and_then(|a| serde_json::from_slice(&a).ok()),
-        Ok(other) => {
-            let msg = format!("expected a connect packet, got {}", other.type_name());
-            close_with(ws, limit, CloseCode::MALFORMED, &msg).await;
-            return None;
-        }
-        Err(e) => {
-            close_with(ws, limit, CloseCode::MALFORMED, &e.to_string()).await;
-            return None;
-        }
-    };
-    info.auth = auth;
-    let (socket, handshake) = match open_session(server, info).await {
-        Ok(opened) => opened,
-        Err(e) => {
-            close_with(ws, limit, e.code.close_code(), &e.message).await;
-            return None;
-        }
-    };
-    let open = to_text(&Packet::control(Body::Open(handshake)));
-    let sent = tokio::time::timeout(limit, ws.send(text(open))).await;
-    let id = socket
-        .session()
-        .attach(TransportKind::Websocket, 0, 0)
-        .ok()?;
-    if !matches!(sent, Ok(Ok(()))) {
-        socket.session().detach(id);
-        return None;
-    }
-    Some((socket, id))
-}
-
-/// Joins an existing session: probe, then upgrade. Anything else closes only this socket.
-async fn probe(
-    server: &Arc<ServerInner>,
-    ws: &mut Ws,
-    socket: Socket,
-    n: u64,
-) -> Option<(Socket, u64)> {
-    let session = socket.session().clone();
-    let result = probe_steps(server, ws, socket, n).await;
-    // However the probe ended, polls may be held again.
-    session.set_probing(false);
-    result
-}
-
-async fn probe_steps(
-    server: &Arc<ServerInner>,
-    ws: &mut Ws,
-    socket: Socket,
-    n: u64,
-) -> Option<(Socket, u64)> {
-    let limit = server.config.write_timeout;
-    let deadline = tokio::time::Instant::now() + server.config.grace_period();
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let message = read(ws, left).await?;
-        let packets = match &message {
-            Message::Text(t) => decode_batch(t.as_bytes()),
-            Message::Close(_) => return None,
-            _ => continue,
-        };
-        let Ok(packets) = packets else {
-            close_with(
-                ws,
-                limit,
-                CloseCode::MALFORMED,
-                "malformed packet during probe",
-            )
-            .await;
-            return None;
-        };
-        for packet in packets {
-            match packet.body {
-                Body::Ping { probe: true } => {
-                    socket.session().set_probing(true);
-                    let pong = to_text(&Packet::control(Body::Pong { probe: true }));
-                    if !matches!(
-                        tokio::time::timeout(limit, ws.send(text(pong))).await,
-                        Ok(Ok(()))
-                    ) {
-                        return None;
-                    }
-                }
-                Body::Upgrade => {
-                    return match socket.session().attach(
-                        TransportKind::Websocket,
-                        packet.rx.unwrap_or(0),
-                        n,
-                    ) {
-                        Ok(id) => Some((socket, id)),
-                        Err(e) => {
-                            let code = match e {
-                                crate::session::AttachError::Closed => CloseCode::UNKNOWN_SESSION,
-                                crate::session::AttachError::ReplayLost => CloseCode::REPLAY_LOST,
-                                crate::session::AttachError::Stale => CloseCode::REPLACED,
-                            };
-                            close_with(ws, limit, code, code.name()).await;
-                            None
-                        }
-                    };
-                }
-                _ => {
-                    close_with(
-                        ws,
-                        limit,
-                        CloseCode::MALFORMED,
-                        "expected a probe ping or upgrade",
-                    )
-                    .await;
-                    return None;
-                }
-            }
-        }
-    }
 }
 
 /// Turns a batch into WebSocket messages: text packets share one frame, written straight into
