@@ -244,7 +244,7 @@ impl Session {
                 Batch::Ended
             });
         }
-        let mut packets = Vec::with_capacity(max.min(16));
+        let mut packets = Vec::new();
         st.outbox.take(max, &mut packets);
         let mut last = false;
         if packets.len() < max && st.phase != Phase::Open && !st.close_taken {

@@ -105,6 +105,8 @@ impl Outbox {
     /// Takes up to `max` packets to write: control packets first, then sequenced ones from the
     /// cursor. Written packets stay in the log for replay until acknowledged.
     pub(crate) fn take(&mut self, max: usize, out: &mut Vec<SharedPacket>) {
+        // One allocation for the batch, and none when there is nothing to take.
+        out.reserve((self.control.len() + self.unwritten()).min(max.saturating_sub(out.len())));
         while out.len() < max {
             let Some(body) = self.control.pop_front() else {
                 break;
