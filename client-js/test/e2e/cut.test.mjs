@@ -8,28 +8,14 @@
 //   client re-attaches the same session on the same transport, nothing lost or duplicated.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { startChat } from '../support/chat-server.mjs';
-import { closeAll, connected, numberedProblem, sayNumbered } from '../support/client.mjs';
-import { startProxy } from '../support/proxy.mjs';
+import { connected, numberedProblem, sayNumbered } from '../support/client.mjs';
+import { useProxiedChat } from '../support/proxied-chat.mjs';
 
 const COUNT = 200;
 
-let server;
-before(async () => {
-  server = await startChat();
-});
-after(async () => {
-  closeAll();
-  await server?.stop();
-});
-let proxy;
-afterEach(async () => {
-  closeAll();
-  await proxy?.close();
-  proxy = undefined;
-});
+const chat = useProxiedChat();
 
 /**
  * Runs a stream of COUNT numbered says from `socket`, calling `cut()` once half of the
@@ -65,7 +51,7 @@ async function streamAcrossCut(t, { socket, rec }, room, prefix, cut) {
 }
 
 test('websocket cut mid-session: same session continues on an HTTP transport, no lost events', async (t) => {
-  proxy = await startProxy(server.port);
+  const proxy = await chat.startProxy();
   const c = await connected(proxy.endpoint, 'auto');
   await c.rec.transportIs('websocket');
   assert.ok(proxy.open('websocket') >= 1, 'the websocket goes through the proxy');
@@ -84,7 +70,7 @@ test('websocket cut mid-session: same session continues on an HTTP transport, no
 
 for (const mode of ['sse', 'streaming', 'polling']) {
   test(`${mode}: every connection cut mid-session: same session, same transport, no lost events`, async (t) => {
-    proxy = await startProxy(server.port);
+    const proxy = await chat.startProxy();
     const c = await connected(proxy.endpoint, mode);
     const cut = await streamAcrossCut(t, c, `cut-${mode}`, `${mode}-`, () => proxy.cut('all'));
     assert.ok(cut >= 1, `the proxy cut ${cut} connection(s)`);

@@ -16,30 +16,16 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { startChat } from '../support/chat-server.mjs';
-import { closeAll, numberedProblem, open, sayNumbered } from '../support/client.mjs';
-import { startProxy } from '../support/proxy.mjs';
+import { numberedProblem, open, sayNumbered } from '../support/client.mjs';
+import { useProxiedChat } from '../support/proxied-chat.mjs';
 import { withTimeout } from '../support/wait.mjs';
 
 const COUNT = 1000;
 const RELEASE_AT = 300;
 
-let server;
-before(async () => {
-  server = await startChat();
-});
-after(async () => {
-  closeAll();
-  await server?.stop();
-});
-let proxy;
-afterEach(async () => {
-  closeAll();
-  await proxy?.close();
-  proxy = undefined;
-});
+const chat = useProxiedChat();
 
 /**
  * Opens an auto-mode socket on `endpoint`, streams COUNT numbered says from the moment it
@@ -103,11 +89,11 @@ async function upgradeUnderStream(t, endpoint, options, onOpen) {
 }
 
 test('polling upgrades to websocket under a stream of 1,000 numbered says', async (t) => {
-  await upgradeUnderStream(t, server.endpoint, {});
+  await upgradeUnderStream(t, chat.server.endpoint, {});
 });
 
 test('slow websocket handshake: polling keeps delivering during the probe, the upgrade lands mid-stream', async (t) => {
-  proxy = await startProxy(server.port);
+  const proxy = await chat.startProxy();
   proxy.holdWebsockets();
   const atSwitch = await upgradeUnderStream(t, proxy.endpoint, { probeTimeout: 10_000 }, (rec) =>
     rec
@@ -124,7 +110,7 @@ test('slow websocket handshake: polling keeps delivering during the probe, the u
 
 test('a websocket that never opens: the probe times out and the session goes on over HTTP', async () => {
   const room = 'no-ws';
-  proxy = await startProxy(server.port);
+  const proxy = await chat.startProxy();
   proxy.holdWebsockets();
   const probeTimeout = 300;
   const { socket, rec } = await open(proxy.endpoint, 'auto', { probeTimeout });
@@ -143,7 +129,7 @@ test('a websocket that never opens: the probe times out and the session goes on 
 });
 
 test('close() while the websocket probe is still opening: nothing escapes the client', async () => {
-  proxy = await startProxy(server.port);
+  const proxy = await chat.startProxy();
   proxy.holdWebsockets();
   const { socket, rec } = await open(proxy.endpoint, 'auto');
   await rec.waitFor('connect', () => rec.count('connect') > 0);
