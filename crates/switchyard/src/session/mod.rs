@@ -363,5 +363,7 @@ impl Session {
 
 mod heartbeat;
 mod inbound;
+#[cfg(test)]
+mod tests;
 #[allow(unused_imports)]
 pub(crate) use inbound::Violation;
