@@ -2,35 +2,12 @@
 // playwright-core, which never downloads a browser. Every launch gets a fresh profile
 // (--user-data-dir in a temporary directory, removed on close).
 
-import fs from 'node:fs';
-
+import { launchChromium as launch } from '../../client-js/test/support/browser.mjs';
 import { onCleanup } from './util.mjs';
 
-export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
+/** The client tests' launcher (same binary and flags); the browser closes at cleanup. */
 export async function launchChromium() {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: run scripts/install-test-deps (Debian's chromium)`);
-  }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    chromiumSandbox: false,
-    args: ARGS,
-    timeout: 30_000,
-  });
+  const browser = await launch();
   onCleanup(() => browser.close());
   return browser;
 }

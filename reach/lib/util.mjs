@@ -40,23 +40,8 @@ export async function freePorts(count) {
   }
 }
 
-/** Calls `onLine` for every complete line of a readable stream. */
-export function lines(stream, onLine) {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    rest += chunk;
-    let i;
-    while ((i = rest.indexOf('\n')) >= 0) {
-      onLine(rest.slice(0, i).replace(/\r$/, ''));
-      rest = rest.slice(i + 1);
-    }
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
-}
+/** Calls `onLine` for every complete line of a readable stream (the client tests' helper). */
+export { lines } from '../../client-js/test/support/lines.mjs';
 
 /**
  * Resolves once `test()` is true, re-checked on every change inside `dir` (inotify via

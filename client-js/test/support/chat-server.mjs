@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { lines } from './lines.mjs';
+
 const CLIENT_JS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The chat binary the tests run. */
@@ -158,22 +160,4 @@ export class ChatServer {
     if (this.running) this.child.kill('SIGKILL');
     return this.exited;
   }
-}
-
-/** Calls `onLine` for every complete line of a readable stream. */
-function lines(stream, onLine) {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    rest += chunk;
-    let i;
-    while ((i = rest.indexOf('\n')) >= 0) {
-      onLine(rest.slice(0, i).replace(/\r$/, ''));
-      rest = rest.slice(i + 1);
-    }
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
 }
