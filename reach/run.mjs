@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The reach suite (issue 4): a real nginx in front of Switchyard's chat example, and of a
+// The reach suite (issue 4): a real nginx in front of Tramline's chat example, and of a
 // Socket.IO and a SockJS server for comparison, in the setups of docs/deployment.md; headless
 // Chromium loads each library's page, connects through nginx, exchanges events both ways over
 // at least 30 s of mostly idle time, and the suite records the transport reached, the time to
-// the first event, and lost or duplicated events. Switchyard must pass every setup; the other
+// the first event, and lost or duplicated events. Tramline must pass every setup; the other
 // libraries are recorded only.
 //
 //   node reach/run.mjs [--update-docs] [--setups=a,b] [--libs=a,b] [--keep]
@@ -12,8 +12,8 @@
 // --setups/--libs run a subset (development); --keep  keep the temporary nginx prefixes
 //
 // Installs nothing (scripts/install-test-deps does: Debian's nginx and chromium, `npm ci` here).
-// Needs the chat binary (SWITCHYARD_CHAT_BIN, default target/debug/example-chat) and the
-// client's IIFE build (client-js/dist/switchyard.iife.js, `npm run build` in client-js).
+// Needs the chat binary (TRAMLINE_CHAT_BIN, default target/debug/example-chat) and the
+// client's IIFE build (client-js/dist/tramline.iife.js, `npm run build` in client-js).
 // Every process it starts is stopped at the end, also on failure or a signal. Writes
 // target/reach/report.md, target/reach/results.json and target/reach/logs/.
 
@@ -39,7 +39,7 @@ const TRANSPORTS = ['websocket', 'sse', 'streaming', 'polling'];
 const CONNECTING_AT_ONCE = 4;
 
 /**
- * The setups (reach/nginx/<template>.conf) and what Switchyard must end on in each. `kill`:
+ * The setups (reach/nginx/<template>.conf) and what Tramline must end on in each. `kill`:
  * nginx is reloaded mid-session (worker_shutdown_timeout 1s closes the old worker's
  * connections, the WebSocket included).
  */
@@ -60,10 +60,10 @@ const SETUPS = [
 
 /** The client bundle each page loads, copied next to its index.html at run time. */
 const BUNDLES = {
-  switchyard: () => {
-    const built = path.join(ROOT, 'client-js/dist/switchyard.iife.js');
+  tramline: () => {
+    const built = path.join(ROOT, 'client-js/dist/tramline.iife.js');
     if (fs.existsSync(built)) return built;
-    throw new Error('client-js/dist/switchyard.iife.js is missing: run `npm run build` in client-js');
+    throw new Error('client-js/dist/tramline.iife.js is missing: run `npm run build` in client-js');
   },
   socketio: () => path.join(REACH, 'node_modules/socket.io-client/dist/socket.io.min.js'),
   sockjs: () => path.join(REACH, 'node_modules/sockjs-client/dist/sockjs.min.js'),
@@ -92,16 +92,16 @@ function pkgVersion(dir, name) {
 }
 
 function libVersion(lib) {
-  if (lib === 'switchyard') {
+  if (lib === 'tramline') {
     const v = JSON.parse(fs.readFileSync(path.join(ROOT, 'client-js/package.json'), 'utf8')).version;
-    return `switchyard-client ${v}, examples/chat`;
+    return `tramline ${v}, examples/chat`;
   }
   if (lib === 'socketio') return `socket.io ${pkgVersion(REACH, 'socket.io')}, socket.io-client ${pkgVersion(REACH, 'socket.io-client')}`;
   return `sockjs ${pkgVersion(REACH, 'sockjs')}, sockjs-client ${pkgVersion(REACH, 'sockjs-client')}`;
 }
 
 function chatBin() {
-  const env = process.env.SWITCHYARD_CHAT_BIN;
+  const env = process.env.TRAMLINE_CHAT_BIN;
   return env ? path.resolve(process.cwd(), env) : path.join(ROOT, 'target/debug/example-chat');
 }
 
@@ -127,7 +127,7 @@ function makeRuns(setup, lib, ports) {
       },
     ];
   }
-  const modes = lib === 'switchyard' ? ['auto', ...TRANSPORTS] : ['auto'];
+  const modes = lib === 'tramline' ? ['auto', ...TRANSPORTS] : ['auto'];
   const runs = [];
   for (const origin of ['allowed', 'disallowed']) {
     for (const mode of modes) {
@@ -318,7 +318,7 @@ function tally(received) {
   return { lost, duplicated, unexpected };
 }
 
-/** A report row (and, for Switchyard, its check) from a run and its result. */
+/** A report row (and, for Tramline, its check) from a run and its result. */
 function toRow(run, result) {
   const s = result.state ?? {};
   const received = Array.isArray(s.received) ? s.received : [];
@@ -336,7 +336,7 @@ function toRow(run, result) {
     if (delivered) notes.push(`${delivered} events delivered`);
     if (everConnected) reasons.push('connected from a disallowed origin');
     if (delivered) reasons.push(`${delivered} events delivered to a disallowed origin`);
-    if (run.lib === 'switchyard' && !(s.connectErrors ?? []).length) reasons.push('no connect_error');
+    if (run.lib === 'tramline' && !(s.connectErrors ?? []).length) reasons.push('no connect_error');
   } else {
     const t = tally(received);
     row.transport = s.transport || (everConnected ? '?' : 'none');
@@ -350,7 +350,7 @@ function toRow(run, result) {
         notes.push(`nginx reloaded at ${((r.at - result.startedAt) / 1000).toFixed(1)} s`);
         if (r.error) reasons.push(`reload: ${r.error}`);
         const after = (s.transports ?? []).filter((x) => x.ms > r.at - result.startedAt).map((x) => x.name);
-        if (run.lib === 'switchyard') {
+        if (run.lib === 'tramline') {
           notes.push(after.length ? `after it: ${after.join(' → ')}` : 'no transport change after it');
           // The reload must have cut the session's connection (else this row tested nothing).
           if (!after.length && !r.error) reasons.push('no transport change after the reload: the kill was not seen');
@@ -360,7 +360,7 @@ function toRow(run, result) {
         reasons.push('nginx was not reloaded');
       }
     }
-    if (run.lib === 'switchyard') {
+    if (run.lib === 'tramline') {
       if ((s.sessions ?? []).length > 1) notes.push(`${s.sessions.length} sessions`);
       else if (s.sessions?.length === 1) notes.push('one session');
     }
@@ -369,7 +369,7 @@ function toRow(run, result) {
     if (t.duplicated) reasons.push(`${t.duplicated} duplicated`);
     if (t.unexpected.length) reasons.push(`unexpected events ${JSON.stringify(t.unexpected.slice(0, 10))}`);
     if (!run.expect.includes(s.transport)) reasons.push(`ended on ${s.transport || 'nothing'}, expected ${run.expect.join(' or ')}`);
-    if (run.lib === 'switchyard') {
+    if (run.lib === 'tramline') {
       const acked = Array.isArray(s.acked) ? new Set(s.acked).size : 0;
       if (acked !== SENDS) reasons.push(`${acked} of ${SENDS} says acked`);
       if ((s.sessions ?? []).length > 1) reasons.push(`the session was lost (${s.sessions.length} sessions)`);
@@ -410,7 +410,7 @@ async function main() {
   const setups = SETUPS.filter((s) => !opts.setups || opts.setups.includes(s.name));
   const libNames = Object.keys(LIBS).filter((l) => !opts.libs || opts.libs.includes(l));
   const missing = Object.fromEntries(libNames.map((l) => [l, unavailable(l, REACH)]));
-  if (missing.switchyard) throw new Error(missing.switchyard);
+  if (missing.tramline) throw new Error(missing.tramline);
   const libs = libNames.filter((l) => !missing[l]);
   for (const l of libNames) if (missing[l]) console.log(`reach: ${LIBS[l].title}: ${missing[l]}`);
 
@@ -488,7 +488,7 @@ async function suite({ opts, argv, t0, setups, libNames, missing, libs, nginx, t
         fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
         const allowedOrigin = s.cross ? `http://127.0.0.1:${ports[key].page_port}` : undefined;
         backends[key] =
-          lib === 'switchyard'
+          lib === 'tramline'
             ? await startChat({
                 bin: chatBin(),
                 port: backendPorts[key],
@@ -566,7 +566,7 @@ async function suite({ opts, argv, t0, setups, libNames, missing, libs, nginx, t
     title: LIBS[lib].title,
     version: missing[lib] ? null : libVersion(lib),
     unavailable: missing[lib],
-    checked: lib === 'switchyard',
+    checked: lib === 'tramline',
     rows: rows.filter((r) => r.run.lib === lib).map((r) => r.row),
   }));
   let markdown = renderReport({ libs: libReports, meta });
@@ -574,7 +574,7 @@ async function suite({ opts, argv, t0, setups, libNames, missing, libs, nginx, t
     markdown +=
       '\n\nCross-origin, from the endpoint\'s nginx access log:\n\n' +
       logChecks
-        .map((c) => `- ${LIBS[c.lib].title}: ${c.summary}${c.lib === 'switchyard' && !c.ok ? ` — **FAIL**: ${c.reasons.join('; ')}` : ''}`)
+        .map((c) => `- ${LIBS[c.lib].title}: ${c.summary}${c.lib === 'tramline' && !c.ok ? ` — **FAIL**: ${c.reasons.join('; ')}` : ''}`)
         .join('\n');
   }
   fs.writeFileSync(path.join(out, 'report.md'), `# Reach report\n\n${markdown}\n`);
@@ -589,13 +589,13 @@ async function suite({ opts, argv, t0, setups, libNames, missing, libs, nginx, t
 
   console.log(`\n${markdown}\n`);
   console.log(`reach: report in ${path.relative(process.cwd(), path.join(out, 'report.md')) || out}, logs in ${logsOut}`);
-  const checked = rows.filter((r) => r.run.lib === 'switchyard');
+  const checked = rows.filter((r) => r.run.lib === 'tramline');
   const failed = checked.filter((r) => !r.row.ok);
-  const logFailed = logChecks.filter((c) => c.lib === 'switchyard' && !c.ok);
+  const logFailed = logChecks.filter((c) => c.lib === 'tramline' && !c.ok);
   const traces = path.join(out, 'traces');
   fs.rmSync(traces, { recursive: true, force: true });
   for (const r of failed) {
-    console.log(`\nFAIL switchyard ${r.row.setup}: ${r.row.reasons.join('; ')}`);
+    console.log(`\nFAIL tramline ${r.row.setup}: ${r.row.reasons.join('; ')}`);
     if (r.result.trace) {
       fs.mkdirSync(traces, { recursive: true });
       const file = path.join(traces, `${r.run.room}.txt`);
@@ -610,8 +610,8 @@ async function suite({ opts, argv, t0, setups, libNames, missing, libs, nginx, t
       if (tail.length) console.log(`  nginx error log (${r.run.setup}, warnings and errors, last 5):\n    ${tail.slice(-5).join('\n    ')}`);
     }
   }
-  for (const c of logFailed) console.log(`\nFAIL switchyard cross-origin log check: ${c.reasons.join('; ')}`);
-  const passed = checked.length - failed.length + logChecks.filter((c) => c.lib === 'switchyard' && c.ok).length;
+  for (const c of logFailed) console.log(`\nFAIL tramline cross-origin log check: ${c.reasons.join('; ')}`);
+  const passed = checked.length - failed.length + logChecks.filter((c) => c.lib === 'tramline' && c.ok).length;
   console.log(`\nreach: the suite took ${seconds} s`);
   console.log(`reach: ${passed} passed, ${failed.length + logFailed.length} failed`);
   return failed.length + logFailed.length === 0;

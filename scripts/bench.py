@@ -6,7 +6,7 @@
 
 For every scenario x server (x transport), it starts the server pinned to core 0
 (`taskset -c 0`), waits for its `listening on HOST:PORT` line, runs the load generator
-`switchyard-bench` pinned to core 1 with `--json`, stops the server and keeps the metrics. For
+`tramline-bench` pinned to core 1 with `--json`, stops the server and keeps the metrics. For
 `idle` it samples the server's VmRSS (/proc/PID/status) before the sessions open and while the
 generator holds them (`ready N` on its stdout; a line on its stdin releases them).
 
@@ -38,16 +38,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SERVERS = ["switchyard", "socketio", "socketioxide", "bare"]
+SERVERS = ["tramline", "socketio", "socketioxide", "bare"]
 SERVER_TITLES = {
-    "switchyard": "Switchyard",
+    "tramline": "Tramline",
     "socketio": "Socket.IO (Node)",
     "socketioxide": "socketioxide",
     "bare": "bare tokio-tungstenite",
 }
 # Transports each server speaks (the Socket.IO servers have no SSE; the bare server is websocket only).
 TRANSPORTS = {
-    "switchyard": ["websocket", "sse", "polling"],
+    "tramline": ["websocket", "sse", "polling"],
     "socketio": ["websocket", "polling"],
     "socketioxide": ["websocket", "polling"],
     "bare": ["websocket"],
@@ -238,9 +238,9 @@ class Bench:
                 old.unlink()
         target = Path(args.target_dir)
         prof = args.profile
-        self.generator = target / prof / "switchyard-bench"
+        self.generator = target / prof / "tramline-bench"
         self.server_argv = {
-            "switchyard": [str(target / prof / "bench-switchyard-server")],
+            "tramline": [str(target / prof / "bench-tramline-server")],
             "bare": [str(target / prof / "bench-bare-server")],
             "socketio": ["node", str(ROOT / "bench/peers/socketio/server.mjs")],
             "socketioxide": [str(target / "bench-peers" / prof / "socketioxide-bench")],
@@ -547,7 +547,7 @@ def svg_chart(title, unit, groups, series, value_fmt, note=None):
     y = top
     for label, vals in groups:
         gh = len(series) * (bar_h + bar_gap) - bar_gap
-        bold = ' font-weight="bold"' if label.startswith("Switchyard") else ""
+        bold = ' font-weight="bold"' if label.startswith("Tramline") else ""
         out.append(f'<text x="{label_w - 8}" y="{y + gh / 2 + 4:.1f}" text-anchor="end"{bold}>{esc(label)}</text>')
         for i, s in enumerate(series):
             v = vals.get(s)
@@ -626,7 +626,7 @@ def tool_versions():
     if commit and changed:
         paths = [line.split(maxsplit=1)[-1] for line in changed.splitlines()]
         commit += " with uncommitted changes to " + ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")
-    v["switchyard_commit"] = commit
+    v["tramline_commit"] = commit
     return v
 
 
@@ -642,7 +642,7 @@ def metric(idx, scenario, server, transport, key):
 def targets(idx):
     """[(target, measured text, status)] for the issue's targets."""
     rows = []
-    sy = metric(idx, "fanout", "switchyard", "websocket", "deliveries_per_sec")
+    sy = metric(idx, "fanout", "tramline", "websocket", "deliveries_per_sec")
 
     def ratio_target(name, ours, theirs, want, fmt_val=fmt_rate, higher=True):
         if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and theirs > 0:
@@ -655,17 +655,17 @@ def targets(idx):
     ratio_target("Fan-out ≥ 4× Socket.IO", sy, metric(idx, "fanout", "socketio", "websocket", "deliveries_per_sec"), 4.0)
     ratio_target("Fan-out ≥ 1.5× socketioxide", sy, metric(idx, "fanout", "socketioxide", "websocket", "deliveries_per_sec"), 1.5)
     ratio_target("Fan-out ≥ 0.5× the bare server", sy, metric(idx, "fanout", "bare", "websocket", "deliveries_per_sec"), 0.5)
-    mem = metric(idx, "idle", "switchyard", "websocket", "rss_per_session_bytes")
+    mem = metric(idx, "idle", "tramline", "websocket", "rss_per_session_bytes")
     if isinstance(mem, (int, float)):
         rows.append(("Idle websocket session ≤ 8 KiB of server memory", fmt_bytes(mem), "met" if mem <= 8192 else "missed"))
     else:
         rows.append(("Idle websocket session ≤ 8 KiB of server memory", "not measured", "n/a"))
     ratio_target("p99 latency under load ≤ ⅓ of Socket.IO's",
-                 metric(idx, "latency", "switchyard", "websocket", "p99_us"),
+                 metric(idx, "latency", "tramline", "websocket", "p99_us"),
                  metric(idx, "latency", "socketio", "websocket", "p99_us"), 1 / 3, fmt_us, higher=False)
     for t in ("polling", "sse"):
         ratio_target(f"{'Polling' if t == 'polling' else 'SSE'} throughput within 3× of websocket (≥ ⅓ of fan-out)",
-                     metric(idx, "http-fallback", "switchyard", t, "deliveries_per_sec"), sy, 1 / 3)
+                     metric(idx, "http-fallback", "tramline", t, "deliveries_per_sec"), sy, 1 / 3)
     return rows
 
 
@@ -683,13 +683,13 @@ def write_report(data, md_path, svg_dir, svg_rel):
     if data["mode"] == "smoke":
         w("> **Smoke run**: tiny sizes to check that the harness works; these figures mean nothing.")
         w("")
-    w("Switchyard against Socket.IO 4 on Node, socketioxide on axum and a bare tokio-tungstenite server "
+    w("Tramline against Socket.IO 4 on Node, socketioxide on axum and a bare tokio-tungstenite server "
       "(no framework, one WebSocket frame per event: the ceiling of that design), each running the same scenarios with the same payloads. "
       "Every server answers the same contract: on connection it joins the room `bench`; `echo` (arg) is "
       "acked with the same arg; `publish` (arg) emits `m` (arg) to everyone in the room (sender included) "
       "and acks. The peers are installed from the registries by `scripts/bench` "
       "(`npm ci` in `bench/peers/socketio`, `cargo build` of `bench/peers/socketioxide`), never vendored. "
-      "The load generator is `switchyard-bench` (`bench/`).")
+      "The load generator is `tramline-bench` (`bench/`).")
     w("")
     w("Regenerate with the command below (it takes a few minutes); `scripts/bench --smoke` runs every scenario "
       "with tiny sizes (CI does, so that the harness never rots) and writes under `target/bench/` only.")
@@ -703,7 +703,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
     w(f"- Kernel: {m.get('kernel')}" + (f"; {m['os']}" if m.get("os") else ""))
     w(f"- Pinning: {m.get('pinning')}" + (f"; load average {m['loadavg_at_start']:.2f} before the runs"
                                             if isinstance(m.get("loadavg_at_start"), (int, float)) else ""))
-    w(f"- Build: `{data.get('profile')}` profile; Switchyard at {v.get('switchyard_commit') or 'an unknown commit'}")
+    w(f"- Build: `{data.get('profile')}` profile; Tramline at {v.get('tramline_commit') or 'an unknown commit'}")
     w(f"- Peers: socket.io {v.get('socket.io') or '?'} on Node {v.get('node') or '?'}; "
       f"socketioxide {v.get('socketioxide') or '?'} on axum {v.get('axum') or '?'} and tokio {v.get('tokio') or '?'}; "
       f"{v.get('rustc') or 'rustc ?'}")
@@ -711,7 +711,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
     w(("- Every figure is one run" if repeat == 1 else
        f"- Every figure is the median of {repeat} runs (by the scenario's main figure; each run's figure is "
        "under `repeats` in `target/bench/results.json`)") +
-      ". Ratios are Switchyard ÷ the other server: above 1 is better for throughput "
+      ". Ratios are Tramline ÷ the other server: above 1 is better for throughput "
       "and connect rate, below 1 is better for memory and latency.")
     w("")
     w("## Targets")
@@ -737,13 +737,13 @@ def write_report(data, md_path, svg_dir, svg_rel):
         return ", ".join(f"{k} {v}" for k, v in p.items() if not isinstance(v, (dict, list)))
 
     def ratio_cell(scenario, server, transport, key):
-        if server == "switchyard":
+        if server == "tramline":
             return "—"
-        return fmt_ratio(metric(idx, scenario, "switchyard", transport, key),
+        return fmt_ratio(metric(idx, scenario, "tramline", transport, key),
                          metric(idx, scenario, server, transport, key))
 
     def title(s):
-        return f"**{SERVER_TITLES[s]}**" if s == "switchyard" else SERVER_TITLES[s]
+        return f"**{SERVER_TITLES[s]}**" if s == "tramline" else SERVER_TITLES[s]
 
     def chart(scenario, unit, series, key_fn, value_fmt, note=None):
         groups = []
@@ -764,7 +764,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
           "accepts them (a window of outstanding acks); events delivered per second across all clients. "
           f"Parameters: {params_line('fanout')}.")
         w("")
-        w("| Server | Deliveries/s | Publishes/s | Wire bytes/event | Switchyard ÷ server |")
+        w("| Server | Deliveries/s | Publishes/s | Wire bytes/event | Tramline ÷ server |")
         w("|---|---:|---:|---:|---:|")
         for s in servers:
             w(f"| {title(s)} | {fmt_rate(metric(idx, 'fanout', s, 'websocket', 'deliveries_per_sec'))} "
@@ -782,7 +782,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
           "sessions open and while they are held: (held − baseline) ÷ sessions. "
           f"Parameters: {params_line('idle')}.")
         w("")
-        w("| Server | Transport | Sessions | Alive at the end | RSS before | RSS held | Per session | Switchyard ÷ server |")
+        w("| Server | Transport | Sessions | Alive at the end | RSS before | RSS held | Per session | Tramline ÷ server |")
         w("|---|---|---:|---:|---:|---:|---:|---:|")
         for s in servers:
             for t in TRANSPORTS[s]:
@@ -803,13 +803,13 @@ def write_report(data, md_path, svg_dir, svg_rel):
         w("Websocket clients each emitting `echo` with a timestamp at a fixed rate, acked by the server; "
           f"round-trip time. Parameters: {params_line('latency')}.")
         w("")
-        w("| Server | p50 | p99 | p99.9 | Acks/s | Errors | Switchyard ÷ server (p50 / p99 / p99.9) |")
+        w("| Server | p50 | p99 | p99.9 | Acks/s | Errors | Tramline ÷ server (p50 / p99 / p99.9) |")
         w("|---|---:|---:|---:|---:|---:|---:|")
         for s in servers:
             r = idx.get(("latency", s, "websocket"))
             mm = r["metrics"] if r else {}
             achieved = mm.get("acks_per_sec")
-            ratios = "—" if s == "switchyard" else " / ".join(
+            ratios = "—" if s == "tramline" else " / ".join(
                 ratio_cell("latency", s, "websocket", k) for k in ("p50_us", "p99_us", "p999_us"))
             w(f"| {title(s)} | {fmt_us(mm.get('p50_us'))} | {fmt_us(mm.get('p99_us'))} | {fmt_us(mm.get('p999_us'))} "
               f"| {fmt_rate(achieved)} | {fmt_int(mm.get('errors'))} | {ratios} |")
@@ -826,7 +826,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
           f"included). Parameters: {params_line('http-fallback')}. The last-but-one column compares with the "
           "same server's websocket fan-out (the target: within 3×, i.e. at least 0.33).")
         w("")
-        w("| Server | Transport | Deliveries/s | Wire bytes/event | ÷ own websocket fan-out | Switchyard ÷ server |")
+        w("| Server | Transport | Deliveries/s | Wire bytes/event | ÷ own websocket fan-out | Tramline ÷ server |")
         w("|---|---|---:|---:|---:|---:|")
         for s in servers:
             for t in TRANSPORTS[s]:
@@ -850,7 +850,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
         w("New websocket sessions per second through the full handshake (each closed once open), 64 at a time. "
           f"Parameters: {params_line('connect')}.")
         w("")
-        w("| Server | Sessions/s | Switchyard ÷ server |")
+        w("| Server | Sessions/s | Tramline ÷ server |")
         w("|---|---:|---:|")
         for s in servers:
             w(f"| {title(s)} | {fmt_rate(metric(idx, 'connect', s, 'websocket', 'sessions_per_sec'))} "
@@ -863,7 +863,7 @@ def write_report(data, md_path, svg_dir, svg_rel):
     w("")
     w("Before these changes fan-out was 0.39× socketioxide and 0.32× the bare server, and an idle "
       "websocket session cost 8.8 KiB. Profiles (`perf record` on the pinned server during "
-      "`switchyard-bench fanout`) showed where the time went; each fix is in the commit history and "
+      "`tramline-bench fanout`) showed where the time went; each fix is in the commit history and "
       "in `docs/architecture.md` (\"The fan-out path\").")
     w("")
     w("- **Writes carried ~8 packets each; send() was a third of the server's time.** Every event of "
@@ -881,8 +881,8 @@ def write_report(data, md_path, svg_dir, svg_rel):
       "write states for its whole life (5.6 KB); those steps are boxed and freed when done, "
       "leaving 1.2 KB.")
     w("")
-    w("Why Switchyard can pass the bare server: the bare server writes each event as its own "
-      "WebSocket frame, up to 64 frames per flush, as a naive broadcaster would. Switchyard's "
+    w("Why Tramline can pass the bare server: the bare server writes each event as its own "
+      "WebSocket frame, up to 64 frames per flush, as a naive broadcaster would. Tramline's "
       "protocol puts a batch of packets in one text frame (`protocol.md`, WebSocket framing), so "
       "under load it writes fewer, larger frames and makes fewer system calls per event. The bare "
       "server is the ceiling of a frame-per-event design, not of the machine; the other ceiling is "
@@ -893,11 +893,11 @@ def write_report(data, md_path, svg_dir, svg_rel):
     w("- Each server runs alone, pinned to one core (`taskset -c 0`; the Rust servers' tokio runtimes then "
       "have one worker thread, Node is single-threaded), and the load generator runs pinned to the other "
       "core (`taskset -c 1`), on 127.0.0.1. With two cores the generator has one core too: where the "
-      "bare server and Switchyard reach the same figure, the generator is the limit.")
+      "bare server and Tramline reach the same figure, the generator is the limit.")
     w("- A fresh server process per run; the generator's raw JSON and both processes' output are kept "
       "under `target/bench/` (`results.json`, `runs/`, `logs/`).")
     w("- Socket.IO and socketioxide run with their default settings (websocket and long polling; they have "
-      "no SSE transport). Switchyard runs with its defaults (all transports, ping interval 25 s).")
+      "no SSE transport). Tramline runs with its defaults (all transports, ping interval 25 s).")
     w("")
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text("\n".join(L))

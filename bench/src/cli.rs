@@ -1,4 +1,4 @@
-//! Command line: `switchyard-bench <scenario> --server <kind> --url <url> [options]`, as fixed by
+//! Command line: `tramline-bench <scenario> --server <kind> --url <url> [options]`, as fixed by
 //! the benchmark contract (scripts/bench relies on these exact names). Hand-parsed: a dozen
 //! flags do not need a parser crate.
 
@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use switchyard_protocol::TransportKind;
+use tramline_protocol::TransportKind;
 
 pub(crate) const USAGE: &str = "\
-usage: switchyard-bench <scenario> --server <switchyard|socketio|socketioxide|bare> --url http://HOST:PORT
+usage: tramline-bench <scenario> --server <tramline|socketio|socketioxide|bare> --url http://HOST:PORT
                         [--transport websocket|sse|streaming|polling] [--clients N] [--duration SECS]
                         [--payload BYTES] [--rate PER_CLIENT_PER_SEC] [--json PATH]
                         [--window N] [--hold SECS] [--server-pid PID]
@@ -23,7 +23,7 @@ scenarios:
   connect        N concurrent workers open and close websocket sessions; /s      (N=64)
 
 --url is the server's origin; its path, if any, replaces the endpoint prefix (/realtime for
-switchyard, /socket.io/ for socketio and socketioxide). --window bounds unanswered publishes
+tramline, /socket.io/ for socketio and socketioxide). --window bounds unanswered publishes
 and undelivered events in fanout and http-fallback (default 64). Defaults: --duration 10,
 --payload 100, --rate 10, --transport websocket (polling for http-fallback).";
 
@@ -76,7 +76,7 @@ impl FromStr for Scenario {
 /// The server under test, which decides the protocol spoken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ServerKind {
-    Switchyard,
+    Tramline,
     Socketio,
     Socketioxide,
     Bare,
@@ -85,7 +85,7 @@ pub(crate) enum ServerKind {
 impl ServerKind {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            ServerKind::Switchyard => "switchyard",
+            ServerKind::Tramline => "tramline",
             ServerKind::Socketio => "socketio",
             ServerKind::Socketioxide => "socketioxide",
             ServerKind::Bare => "bare",
@@ -94,7 +94,7 @@ impl ServerKind {
 
     pub(crate) fn default_prefix(self) -> &'static str {
         match self {
-            ServerKind::Switchyard => "/realtime",
+            ServerKind::Tramline => "/realtime",
             ServerKind::Socketio | ServerKind::Socketioxide => "/socket.io/",
             ServerKind::Bare => "/",
         }
@@ -103,7 +103,7 @@ impl ServerKind {
     /// Transports this protocol has.
     pub(crate) fn transports(self) -> &'static [TransportKind] {
         match self {
-            ServerKind::Switchyard => &TransportKind::ALL,
+            ServerKind::Tramline => &TransportKind::ALL,
             ServerKind::Socketio | ServerKind::Socketioxide => {
                 &[TransportKind::Websocket, TransportKind::Polling]
             }
@@ -116,7 +116,7 @@ impl FromStr for ServerKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         [
-            ServerKind::Switchyard,
+            ServerKind::Tramline,
             ServerKind::Socketio,
             ServerKind::Socketioxide,
             ServerKind::Bare,
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_scenario() {
-        let cli = parse("http-fallback --server switchyard --url http://127.0.0.1:1")
+        let cli = parse("http-fallback --server tramline --url http://127.0.0.1:1")
             .unwrap()
             .unwrap();
         assert_eq!(cli.transport, TransportKind::Polling);
@@ -278,9 +278,9 @@ mod tests {
     #[test]
     fn rejects_transports_a_server_or_scenario_lacks() {
         assert!(parse("idle --server socketio --url http://x:1 --transport sse").is_err());
-        assert!(parse("fanout --server switchyard --url http://x:1 --transport sse").is_err());
+        assert!(parse("fanout --server tramline --url http://x:1 --transport sse").is_err());
         assert!(parse("http-fallback --server bare --url http://x:1").is_err());
-        assert!(parse("latency --server switchyard --url http://x:1 --bogus 1").is_err());
+        assert!(parse("latency --server tramline --url http://x:1 --bogus 1").is_err());
         assert!(parse("--help").unwrap().is_none());
     }
 }

@@ -1,8 +1,8 @@
-//! Run with: cargo run --release -p switchyard-bench -- fanout --server switchyard --url http://127.0.0.1:3000
+//! Run with: cargo run --release -p tramline-bench -- fanout --server tramline --url http://127.0.0.1:3000
 //!
-//! `switchyard-bench`, the load generator of the benchmark harness (scripts/bench drives it;
+//! `tramline-bench`, the load generator of the benchmark harness (scripts/bench drives it;
 //! the contract is in the usage text of `cli.rs`). It speaks three protocol families: the
-//! Switchyard protocol over all four transports, Socket.IO v5 over Engine.IO v4 (websocket and
+//! Tramline protocol over all four transports, Socket.IO v5 over Engine.IO v4 (websocket and
 //! polling) for the `socketio` and `socketioxide` peers, and the bare text frames of
 //! `bench-bare-server`. Each run prints one summary line on stdout (and, with `--json PATH`,
 //! writes `{scenario, server, transport, params, metrics}`); it exits 0 with the metrics, 1
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("switchyard-bench: {e}\n\n{USAGE}");
+            eprintln!("tramline-bench: {e}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("switchyard-bench: cannot start the runtime: {e}");
+            eprintln!("tramline-bench: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -60,11 +60,11 @@ fn main() -> ExitCode {
     let report = match run {
         Ok(Ok(report)) => report,
         Ok(Err(e)) => {
-            eprintln!("switchyard-bench: {what}: {e}");
+            eprintln!("tramline-bench: {what}: {e}");
             return ExitCode::FAILURE;
         }
         Err(e) => {
-            eprintln!("switchyard-bench: {what}: the run panicked: {e}");
+            eprintln!("tramline-bench: {what}: the run panicked: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
     if let Some(path) = &cli.json {
         let text = serde_json::to_string_pretty(&report.json).unwrap_or_default();
         if let Err(e) = std::fs::write(path, text + "\n") {
-            eprintln!("switchyard-bench: cannot write {}: {e}", path.display());
+            eprintln!("tramline-bench: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     }

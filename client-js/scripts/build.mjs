@@ -1,6 +1,6 @@
 // Builds dist/: ESM (dist/esm) and CJS (dist/cjs) with tsc (target ES5), declarations
-// (dist/types), and dist/switchyard.iife.js: the ESM build of the browser entry bundled by
-// esbuild into one script that defines the global `Switchyard`. The bundle must parse as ES5
+// (dist/types), and dist/tramline.iife.js: the ESM build of the browser entry bundled by
+// esbuild into one script that defines the global `Tramline`. The bundle must parse as ES5
 // (checked here with acorn, and again by the unit tests), so esbuild is told to emit ES5 and
 // any syntax it cannot lower fails the build.
 import { execFileSync } from 'node:child_process';
@@ -22,13 +22,13 @@ for (const config of ['tsconfig.esm.json', 'tsconfig.cjs.json']) {
 // The package is "type": "module"; the CJS build says otherwise for its own directory.
 writeFileSync(path.join(dist, 'cjs', 'package.json'), '{\n  "type": "commonjs"\n}\n');
 
-const banner = `/*! ${pkg.name} ${pkg.version} | global Switchyard | ES5 */`;
-const iife = path.join(dist, 'switchyard.iife.js');
+const banner = `/*! ${pkg.name} ${pkg.version} | global Tramline | ES5 */`;
+const iife = path.join(dist, 'tramline.iife.js');
 await esbuild.build({
   entryPoints: [path.join(dist, 'esm', 'index.js')],
   bundle: true,
   format: 'iife',
-  globalName: 'Switchyard',
+  globalName: 'Tramline',
   target: 'es5',
   platform: 'browser',
   banner: { js: banner },
@@ -39,8 +39,8 @@ const code = readFileSync(iife, 'utf8');
 try {
   acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
 } catch (e) {
-  console.error(`dist/switchyard.iife.js is not ES5: ${e.message}`);
+  console.error(`dist/tramline.iife.js is not ES5: ${e.message}`);
   process.exit(1);
 }
 mkdirSync(dist, { recursive: true });
-console.log(`built dist/esm, dist/cjs, dist/types, dist/switchyard.iife.js (${code.length} bytes, ES5)`);
+console.log(`built dist/esm, dist/cjs, dist/types, dist/tramline.iife.js (${code.length} bytes, ES5)`);

@@ -25,7 +25,7 @@ export class TransportMemory {
     endpoint: string,
     private readonly now: () => number,
   ) {
-    this.key = "switchyard:transport:" + endpoint;
+    this.key = "tramline:transport:" + endpoint;
   }
 
   get(): TransportName | null {

@@ -1,6 +1,6 @@
 /**
  * The wire codec: packets to and from JSON text, batches, SSE events and binary WebSocket
- * frames, byte for byte as `crates/switchyard-protocol` does (checked against the golden
+ * frames, byte for byte as `crates/tramline-protocol` does (checked against the golden
  * fixtures in `tests/fixtures/wire/`).
  *
  * Why this module exists: it is the codec's one import path. The model is in `packet.ts`,

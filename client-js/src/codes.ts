@@ -1,8 +1,8 @@
 /**
- * Close codes and HTTP error codes of the Switchyard wire protocol, version 1.
+ * Close codes and HTTP error codes of the Tramline wire protocol, version 1.
  *
  * Why this module exists: the client must react to the same codes the server sends, with the
- * same names, so this file mirrors `crates/switchyard-protocol/src/codes.rs` (and section 10 of
+ * same names, so this file mirrors `crates/tramline-protocol/src/codes.rs` (and section 10 of
  * `docs/protocol.md`) entry for entry. Change them together. It must never grow client policy:
  * what to do about a code is decided in `connection.ts` and `socket.ts`.
  */

@@ -22,17 +22,17 @@ export type ClientErrorCode =
   | "reserved-event";
 
 /** An error with a machine-readable `code`. */
-export interface SwitchyardError extends Error {
+export interface TramlineError extends Error {
   /** A client code (`ClientErrorCode`) or a code from the server (`invalid-args`, ...). */
   code: string;
   /** For errors from an HTTP response: its status. */
   status?: number;
 }
 
-/** Makes a `SwitchyardError`. */
-export function makeError(code: string, message: string, status?: number): SwitchyardError {
-  const e = new Error(message) as SwitchyardError;
-  e.name = "SwitchyardError";
+/** Makes a `TramlineError`. */
+export function makeError(code: string, message: string, status?: number): TramlineError {
+  const e = new Error(message) as TramlineError;
+  e.name = "TramlineError";
   e.code = code;
   if (status !== undefined) e.status = status;
   return e;

@@ -1,10 +1,10 @@
 /**
- * switchyard-client: `connect(url, options)` and the public types.
+ * tramline: `connect(url, options)` and the public types.
  *
  * Why this module exists: it is the package's front door for browsers and bundlers (ESM, CJS
- * and the `Switchyard` global of the IIFE build). The platform is detected when `connect` runs,
+ * and the `Tramline` global of the IIFE build). The platform is detected when `connect` runs,
  * not when this module loads, so a page may replace or delete `WebSocket`/`EventSource` in
- * between. Node users import `switchyard-client/node`, which passes a Node platform.
+ * between. Node users import `tramline/node`, which passes a Node platform.
  */
 
 import { resolveSettings } from "./options.js";
@@ -15,7 +15,7 @@ import { DefaultEvents, EventsMap, SocketOptions } from "./types.js";
 import { Endpoint } from "./url.js";
 
 /**
- * Opens a socket to the Switchyard endpoint at `url` (e.g. `http://host:3000/realtime`, or a
+ * Opens a socket to the Tramline endpoint at `url` (e.g. `http://host:3000/realtime`, or a
  * path such as `/realtime` in a browser). The socket connects (and reconnects) on its own.
  */
 export function connect<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<E> = DefaultEvents>(
@@ -61,7 +61,7 @@ export type {
 } from "./types.js";
 export { RESERVED_EVENTS } from "./types.js";
 export type { DisconnectReason } from "./connection.js";
-export type { ClientErrorCode, SwitchyardError } from "./errors.js";
+export type { ClientErrorCode, TramlineError } from "./errors.js";
 export type { ReconnectOptions } from "./reconnect.js";
 export type {
   EventSourceConstructor,

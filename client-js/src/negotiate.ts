@@ -21,7 +21,7 @@ import { Body, decodeText, encodeText, Handshake, isDecodeError } from "./codec.
 import { PROTOCOL_VERSION, TransportName } from "./codes.js";
 import { better, sessionKinds, TransportMemory, usableTransports } from "./candidates.js";
 import { Connection, ConnectionEvents, ConnectionSettings, SessionEnd } from "./connection.js";
-import { makeError, SwitchyardError } from "./errors.js";
+import { makeError, TramlineError } from "./errors.js";
 import { Platform, TimerHandle } from "./platform.js";
 import { Endpoint } from "./url.js";
 import { TransportContext, TransportEnd } from "./transports/transport.js";
@@ -41,7 +41,7 @@ type HttpKind = "sse" | "streaming" | "polling";
 export { MEMORY_TTL_MS, TransportMemory, usableTransports } from "./candidates.js";
 
 /** What `open` reports: the new session, or why there is none. */
-export type OpenDone = (err: SwitchyardError | null, conn: Connection | null) => void;
+export type OpenDone = (err: TramlineError | null, conn: Connection | null) => void;
 
 /** How often a failed background websocket probe is tried again in one session. */
 export const PROBE_RETRIES = 3;
@@ -120,7 +120,7 @@ export class Negotiator {
     },
   };
 
-  private openFailed(err: SwitchyardError): void {
+  private openFailed(err: TramlineError): void {
     const done = this.done;
     this.stop();
     if (done) done(err, null);

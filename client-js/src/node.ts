@@ -1,5 +1,5 @@
 /**
- * switchyard-client/node: `connect` for Node, with a platform built from `ws` and `node:http`.
+ * tramline/node: `connect` for Node, with a platform built from `ws` and `node:http`.
  *
  * Why this module exists: Node lacks the browser objects the client is written against
  * (XMLHttpRequest, EventSource, and before v22 WebSocket). This entry supplies them, so all
@@ -13,7 +13,7 @@ import { Socket } from "./socket.js";
 import { DefaultEvents, EventsMap, SocketOptions } from "./types.js";
 
 /**
- * Opens a socket to the Switchyard endpoint at `url` (an absolute http(s) URL such as
+ * Opens a socket to the Tramline endpoint at `url` (an absolute http(s) URL such as
  * `http://127.0.0.1:3000/realtime`), on Node's platform. See the browser `connect`.
  */
 export function connect<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<E> = DefaultEvents>(

@@ -27,7 +27,7 @@ export interface Settings {
 function positive(name: string, value: number | undefined, def: number): number {
   if (value === undefined) return def;
   if (typeof value !== "number" || !(value >= 0)) {
-    throw new RangeError("switchyard: option " + name + " must be a non-negative number");
+    throw new RangeError("tramline: option " + name + " must be a non-negative number");
   }
   return value;
 }
@@ -38,14 +38,14 @@ export function resolveSettings(o?: SocketOptions): Settings {
   let transports: TransportName[] = TRANSPORTS.slice();
   if (opts.transports !== undefined) {
     if (!Array.isArray(opts.transports) || !opts.transports.length) {
-      throw new TypeError("switchyard: transports must be a non-empty list");
+      throw new TypeError("tramline: transports must be a non-empty list");
     }
     transports = [];
     for (let i = 0; i < opts.transports.length; i++) {
       const t = opts.transports[i];
       if (!isTransportName(t)) {
         throw new TypeError(
-          "switchyard: unknown transport " + JSON.stringify(t) + ": expected websocket, sse, streaming or polling",
+          "tramline: unknown transport " + JSON.stringify(t) + ": expected websocket, sse, streaming or polling",
         );
       }
       if (transports.indexOf(t) < 0) transports.push(t);

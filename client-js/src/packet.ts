@@ -1,6 +1,6 @@
 /**
  * The packet model: what one packet means, independent of how a transport frames it. Mirrors
- * `crates/switchyard-protocol/src/packet.rs`.
+ * `crates/tramline-protocol/src/packet.rs`.
  *
  * Why this module exists: the encoder, the decoder, the outbox and the connection all speak in
  * these types; keeping them apart from the codec's code lets each of those import the model

@@ -42,7 +42,7 @@ export function reconnectSettings(o?: ReconnectOptions | boolean): ReconnectSett
   };
   if (!(s.minDelay >= 0) || !(s.maxDelay >= s.minDelay) || !(s.factor >= 1) || !(s.attempts >= 0)) {
     throw new RangeError(
-      "switchyard: reconnect needs 0 <= minDelay <= maxDelay, factor >= 1 and attempts >= 0",
+      "tramline: reconnect needs 0 <= minDelay <= maxDelay, factor >= 1 and attempts >= 0",
     );
   }
   return s;

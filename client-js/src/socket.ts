@@ -15,7 +15,7 @@ import { packArgs, unpackArgs } from "./args.js";
 import { TransportName } from "./codes.js";
 import { Connection, ConnectionEvents, SessionEnd } from "./connection.js";
 import { AnyListener, Emitter } from "./emitter.js";
-import { makeError, SwitchyardError } from "./errors.js";
+import { makeError, TramlineError } from "./errors.js";
 import { Negotiator, TransportMemory } from "./negotiate.js";
 import { Settings } from "./options.js";
 import { Platform, TimerHandle } from "./platform.js";
@@ -45,7 +45,7 @@ interface Outgoing {
 }
 
 interface PendingAck {
-  done: (value: unknown, error?: SwitchyardError) => void;
+  done: (value: unknown, error?: TramlineError) => void;
   timer: TimerHandle | null;
 }
 
@@ -193,15 +193,15 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
   // ---- sending ------------------------------------------------------------------------------
 
   private checkName(name: string): void {
-    if (typeof name !== "string" || name === "") throw new TypeError("switchyard: an event name must be a non-empty string");
+    if (typeof name !== "string" || name === "") throw new TypeError("tramline: an event name must be a non-empty string");
     if (RESERVED_EVENTS.indexOf(name as keyof LifecycleEvents) >= 0) {
-      throw new Error("switchyard: \"" + name + "\" is a reserved event name");
+      throw new Error("tramline: \"" + name + "\" is a reserved event name");
     }
   }
 
   private withAck(name: string, values: unknown[], timeout: number): Promise<unknown> {
     this.checkName(name);
-    if (typeof Promise === "undefined") throw new Error("switchyard: emitWithAck needs a Promise implementation");
+    if (typeof Promise === "undefined") throw new Error("tramline: emitWithAck needs a Promise implementation");
     return new Promise((resolve, reject) => {
       this.send(name, values, (value, error) => (error ? reject(error) : resolve(value)), timeout);
     });
@@ -237,12 +237,12 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
   }
 
   /** Fails one emit: its ack callback if it has one, else the `error` event. */
-  private failOne(out: Outgoing, error: SwitchyardError): void {
+  private failOne(out: Outgoing, error: TramlineError): void {
     if (out.ack !== undefined && this.acks[out.ack]) this.settle(out.ack, undefined, error);
     else this.local("error", [error]);
   }
 
-  private settle(id: number, value: unknown, error?: SwitchyardError): void {
+  private settle(id: number, value: unknown, error?: TramlineError): void {
     const p = this.acks[id];
     if (!p) return;
     delete this.acks[id];
@@ -257,7 +257,7 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
   }
 
   /** Fails every pending ack and buffered emit (the socket will not send them). */
-  private failAll(error: SwitchyardError, report: boolean): void {
+  private failAll(error: TramlineError, report: boolean): void {
     const dropped = this.offline.length;
     this.offline = [];
     for (const k in this.acks) {
@@ -332,7 +332,7 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
     }, next.delay);
   }
 
-  private giveUp(error: SwitchyardError): void {
+  private giveUp(error: TramlineError): void {
     this.state = "closed";
     this.failAll(error, true);
   }

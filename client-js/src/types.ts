@@ -10,7 +10,7 @@
 
 import { TransportName } from "./codes.js";
 import { DisconnectReason } from "./connection.js";
-import { SwitchyardError } from "./errors.js";
+import { TramlineError } from "./errors.js";
 import { PlatformOverrides } from "./platform.js";
 import { ReconnectOptions } from "./reconnect.js";
 
@@ -53,7 +53,7 @@ export type Listener<A extends unknown[]> = { bivarianceHack(...args: A): void }
  * `error` set when the emit failed (`offline-buffer-full`, `ack-timeout`, `closed`,
  * `payload-too-large`, or the server's error ack such as `invalid-args`).
  */
-export type AckCallback<R> = (value: R, error?: SwitchyardError) => void;
+export type AckCallback<R> = (value: R, error?: TramlineError) => void;
 
 /** Options of one `emitWithAck`. */
 export interface AckOptions {
@@ -95,7 +95,7 @@ export interface LifecycleEvents {
   /** The session ended; see `DisconnectDetail.reconnect` for what happens next. */
   disconnect: (reason: DisconnectReason, detail: DisconnectDetail) => void;
   /** Opening a session failed. */
-  connect_error: (error: SwitchyardError) => void;
+  connect_error: (error: TramlineError) => void;
   /** A reconnect attempt is scheduled (attempt from 1, delay in ms). */
   reconnect_attempt: (info: { attempt: number; delay: number }) => void;
   /** A session is open again after `attempt` attempts (emitted just before `connect`). */
@@ -103,7 +103,7 @@ export interface LifecycleEvents {
   /** The session's transport changed (also once right after each `connect`). */
   transport: (name: TransportName) => void;
   /** Something failed locally or the server sent an `error` packet. */
-  error: (error: SwitchyardError) => void;
+  error: (error: TramlineError) => void;
 }
 
 /** The reserved event names. */

@@ -1,5 +1,5 @@
 /**
- * The URLs of one Switchyard endpoint (mount prefix P): `P/open`, `P/send`, `P/<transport>`.
+ * The URLs of one Tramline endpoint (mount prefix P): `P/open`, `P/send`, `P/<transport>`.
  *
  * Why this module exists: every transport builds request URLs with `sid`, `rx` and the
  * downlink counter `n`, and the WebSocket URL is the same path on `ws:`/`wss:`. Doing it in one
@@ -13,9 +13,9 @@ export interface Query {
 
 function resolve(url: string, base?: string): string {
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) return url;
-  if (!base) throw new TypeError("switchyard: a relative endpoint URL needs a base URL: " + url);
+  if (!base) throw new TypeError("tramline: a relative endpoint URL needs a base URL: " + url);
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)/.exec(base);
-  if (!m) throw new TypeError("switchyard: cannot resolve " + url + " against " + base);
+  if (!m) throw new TypeError("tramline: cannot resolve " + url + " against " + base);
   if (url.substring(0, 2) === "//") return m[1] + url;
   if (url.charAt(0) === "/") return m[1] + (m[2] || "") + url;
   const dir = m[3].substring(0, m[3].lastIndexOf("/") + 1);
@@ -35,7 +35,7 @@ export class Endpoint {
     this.query = q < 0 ? "" : absolute.substring(q + 1);
     this.base = path.replace(/\/+$/, "");
     if (!/^(https?|wss?):\/\//i.test(this.base)) {
-      throw new TypeError("switchyard: the endpoint must be an http(s) or ws(s) URL: " + url);
+      throw new TypeError("tramline: the endpoint must be an http(s) or ws(s) URL: " + url);
     }
   }
 

@@ -1,4 +1,4 @@
-// The servers behind nginx: Switchyard's chat example (the real binary) and the peers
+// The servers behind nginx: Tramline's chat example (the real binary) and the peers
 // (reach/peers/<lib>.mjs, Socket.IO and SockJS servers in this process). Each is started on a
 // free loopback port and registered for cleanup.
 
@@ -14,7 +14,7 @@ const STOP_MS = 5_000;
 
 /** The libraries, in report order, and where each keeps its endpoint. */
 export const LIBS = {
-  switchyard: { title: 'Switchyard', path: '/realtime/' },
+  tramline: { title: 'Tramline', path: '/realtime/' },
   socketio: { title: 'Socket.IO', path: '/socket.io/', peer: 'socketio.mjs', npm: ['socket.io', 'socket.io-client'] },
   sockjs: { title: 'SockJS', path: '/sockjs/', peer: 'sockjs.mjs', npm: ['sockjs', 'sockjs-client'] },
 };
@@ -45,7 +45,7 @@ export function unavailable(lib, reachDir) {
  */
 export async function startChat({ bin, port, allowedOrigins = [], logFile, label }) {
   if (!fs.existsSync(bin)) {
-    throw new Error(`chat server binary not found at ${bin}: run \`cargo build -p example-chat\` or set SWITCHYARD_CHAT_BIN`);
+    throw new Error(`chat server binary not found at ${bin}: run \`cargo build -p example-chat\` or set TRAMLINE_CHAT_BIN`);
   }
   const args = ['--listen', `127.0.0.1:${port}`, '--ping-interval-ms', '2000', '--ping-timeout-ms', '3000'];
   for (const o of allowedOrigins) args.push('--allowed-origin', o);

@@ -44,7 +44,7 @@ export async function drive(browser, run) {
       await context.addCookies([{ name: 'reach', value: '1', domain: '127.0.0.1', path: '/' }]);
     }
     const page = await context.newPage();
-    if (run.lib === 'switchyard') await page.addInitScript(traceInitScript);
+    if (run.lib === 'tramline') await page.addInitScript(traceInitScript);
     page.on('pageerror', (e) => result.problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') result.problems.push(`console.error: ${m.text()}`);
@@ -78,7 +78,7 @@ export async function drive(browser, run) {
       try {
         const page = context.pages()[0];
         if (!result.state) result.state = await readState(page);
-        if (run.lib === 'switchyard') {
+        if (run.lib === 'tramline') {
           result.trace = await withTimeout(page.evaluate(() => window.__reachTrace || null), 5_000, 'reading the trace');
         }
       } catch {

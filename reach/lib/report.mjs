@@ -35,7 +35,7 @@ export function renderReport({ libs, meta }) {
       `by \`${meta.command}\` (the whole suite took ${meta.seconds} s). Each run sends 1..6 seven seconds ` +
       'apart (at least 35 s of mostly idle session; every gap outlasts the idle-5s timeout); "first event" is the time from `start()` to the first ' +
       'echo received, connection set-up included; "lost" counts numbers sent but never echoed, "duplicated" ' +
-      'the extra copies. Switchyard rows are checked (0 lost, 0 duplicated, the expected transport); the ' +
+      'the extra copies. Tramline rows are checked (0 lost, 0 duplicated, the expected transport); the ' +
       "others are recorded as they came. Regenerate with `node reach/run.mjs --update-docs`.",
   ];
   for (const l of libs) {

@@ -1,4 +1,4 @@
-// A request trace for the Switchyard page, kept as evidence when a run fails: an init script
+// A request trace for the Tramline page, kept as evidence when a run fails: an init script
 // (it runs before the page's own scripts) wraps XMLHttpRequest, EventSource and WebSocket and
 // records, with page times in ms, each request made and each response or message received
 // (bodies cut to 300 characters, at most 3000 entries). The wrappers only observe: they pass

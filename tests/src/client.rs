@@ -1,6 +1,6 @@
 //! [`Client`]: one session of the protocol, driven by a test.
 //!
-//! The client behaves like a correct Switchyard client by default (it answers pings, reports
+//! The client behaves like a correct Tramline client by default (it answers pings, reports
 //! `rx`, numbers and replays its packets) so that tests can focus on one thing; switches
 //! (`set_auto_pong`, `send_raw`, `send_packet`) let a test break exactly one rule. It never
 //! reconnects or switches transport on its own: those are test steps.
@@ -18,10 +18,10 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use http::{Method, StatusCode};
 use parking_lot::Mutex;
 use serde_json::Value;
-use switchyard_protocol::{decode_text, to_text, Body, Connect, Handshake, Packet, TransportKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{decode_text, to_text, Body, Connect, Handshake, Packet, TransportKind};
 
 use crate::dial::Dialer;
 use crate::downlink::{attach_http, spawn_ws, ws_read_packets};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::json;
-use switchyard_protocol::{Body, Event, Packet, TransportKind, ACK_EVERY};
+use tramline_protocol::{Body, Event, Packet, TransportKind, ACK_EVERY};
 
 use crate::fake::{Fake, SID};
 use crate::{Client, ClientError, OpenOpts};
@@ -161,7 +161,7 @@ async fn upgrade_from_each_http_transport_is_exact() {
         // ending the last poll may show).
         let more = loop {
             match client.next_packet_within(Duration::from_secs(1)).await {
-                Ok(Some(p)) if p.body == switchyard_protocol::Body::Noop => {}
+                Ok(Some(p)) if p.body == tramline_protocol::Body::Noop => {}
                 other => break other,
             }
         };

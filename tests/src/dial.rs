@@ -74,10 +74,10 @@ type Accept = dyn Fn(DuplexStream) + Send + Sync;
 /// client half.
 ///
 /// ```no_run
-/// # use switchyard_tests::MemoryDialer;
+/// # use tramline_tests::MemoryDialer;
 /// let dialer = MemoryDialer::new(|server_io| {
 ///     tokio::spawn(async move {
-///         // e.g. switchyard::serve_connection(server_io, service.clone()).await
+///         // e.g. tramline::serve_connection(server_io, service.clone()).await
 ///         drop(server_io);
 ///     });
 /// });
@@ -129,7 +129,7 @@ impl Dialer for MemoryDialer {
     }
 
     fn authority(&self) -> String {
-        "switchyard.test".to_owned()
+        "tramline.test".to_owned()
     }
 }
 

@@ -13,12 +13,12 @@ use std::time::Duration;
 use futures_util::stream::SplitStream;
 use futures_util::StreamExt as _;
 use http::{Method, StatusCode};
-use switchyard_protocol::{
-    decode_batch, decode_binary_frame, decode_text, Body, Packet, TransportKind,
-};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{
+    decode_batch, decode_binary_frame, decode_text, Body, Packet, TransportKind,
+};
 
 use crate::error::{ClientError, DownlinkEnd};
 use crate::http::{open_stream, timed, StreamingResponse, WsStream};
@@ -259,7 +259,7 @@ async fn poll_loop(shared: Arc<Shared>, gen: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchyard_protocol::{Args, Event};
+    use tramline_protocol::{Args, Event};
 
     #[test]
     fn sse_ids_must_match_sequence_numbers() {

@@ -6,7 +6,7 @@
 use std::io;
 use std::time::Duration;
 
-use switchyard_protocol::{Close, DecodeError};
+use tramline_protocol::{Close, DecodeError};
 
 use crate::http::HttpResponse;
 

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use serde_json::Value;
-use switchyard_protocol::{Ack, Args, Body, ErrorBody, Event, Packet};
+use tramline_protocol::{Ack, Args, Body, ErrorBody, Event, Packet};
 
 use crate::error::ClientError;
 

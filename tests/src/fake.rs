@@ -16,16 +16,16 @@ use http_body_util::{combinators::BoxBody, BodyExt as _, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper_util::rt::TokioIo;
 use parking_lot::Mutex;
-use switchyard_protocol::{
-    decode_batch, decode_binary_frame, encode_batch, encode_sse, encode_streaming,
-    encode_websocket, sse_prelude, streaming_prelude, to_text, Ack, Args, Body, Close, CloseCode,
-    Event, Handshake, Packet, TransportKind, WsMessage,
-};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
+use tramline_protocol::{
+    decode_batch, decode_binary_frame, encode_batch, encode_sse, encode_streaming,
+    encode_websocket, sse_prelude, streaming_prelude, to_text, Ack, Args, Body, Close, CloseCode,
+    Event, Handshake, Packet, TransportKind, WsMessage,
+};
 
 use crate::seq::{Accept, RecvWindow};
 use crate::MemoryDialer;

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use switchyard_protocol::{Body, Close, ErrorBody, Packet};
 use tokio::sync::MutexGuard;
+use tramline_protocol::{Body, Close, ErrorBody, Packet};
 
 use crate::client::{Client, Inbox};
 use crate::error::{ClientError, DownlinkEnd};

@@ -1,11 +1,11 @@
-//! # switchyard-tests
+//! # tramline-tests
 //!
-//! A protocol-level test client for Switchyard servers, used by the end-to-end tests in
-//! `tests/tests/`. It speaks the wire protocol of `switchyard-protocol` (the one codec; this
+//! A protocol-level test client for Tramline servers, used by the end-to-end tests in
+//! `tests/tests/`. It speaks the wire protocol of `tramline-protocol` (the one codec; this
 //! crate never encodes or decodes packets by hand) over every transport, and checks the
 //! server's side of the rules while doing so: sequence gaps, SSE ids, framing.
 //!
-//! The client deliberately does not use the `switchyard` crate's API, so that it tests the
+//! The client deliberately does not use the `tramline` crate's API, so that it tests the
 //! server from the outside, the way a browser or `client-js` would. Only [`TestServer`]
 //! (in `server.rs`), which starts a server for the end-to-end tests, knows that crate.
 //!
@@ -24,8 +24,8 @@
 //! runtime is idle: make it longer than the server's ping interval when waiting for pings.
 //!
 //! ```no_run
-//! # async fn demo(addr: std::net::SocketAddr) -> Result<(), switchyard_tests::ClientError> {
-//! use switchyard_tests::{Client, OpenOpts, TcpDialer, TransportKind};
+//! # async fn demo(addr: std::net::SocketAddr) -> Result<(), tramline_tests::ClientError> {
+//! use tramline_tests::{Client, OpenOpts, TcpDialer, TransportKind};
 //! use serde_json::json;
 //!
 //! let client = Client::open(&TcpDialer(addr), "/realtime", TransportKind::Sse,
@@ -68,8 +68,8 @@ pub use http::{
 pub use server::{
     bounded, wait_close_code, wait_until, ws_send_packet, ws_wait_packet, TestServer,
 };
-pub use switchyard_protocol::{self as protocol, TransportKind};
 pub use tokio_tungstenite::tungstenite::Message as WsMessage;
+pub use tramline_protocol::{self as protocol, TransportKind};
 
 /// How long any single wait of the client lasts before failing with
 /// [`ClientError::Timeout`], unless a test sets another.

@@ -3,7 +3,7 @@
 //!
 //! Bytes arrive in arbitrary chunks (a packet may be split anywhere, even inside a UTF-8
 //! sequence or between `\r` and `\n`), so both parsers buffer until a line is complete. They
-//! only split; decoding packets is left to `switchyard_protocol`, the one codec.
+//! only split; decoding packets is left to `tramline_protocol`, the one codec.
 
 /// One dispatched SSE event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,8 +167,8 @@ impl LineBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchyard_protocol::{encode_sse, sse_prelude, streaming_prelude, to_text};
-    use switchyard_protocol::{encode_streaming, Args, Body, Event, Packet};
+    use tramline_protocol::{encode_sse, sse_prelude, streaming_prelude, to_text};
+    use tramline_protocol::{encode_streaming, Args, Body, Event, Packet};
 
     fn event(seq: u64) -> Packet {
         Packet::sequenced(

@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 
-use switchyard_protocol::{Body, Packet, ACK_EVERY};
+use tramline_protocol::{Body, Packet, ACK_EVERY};
 
 /// What to do with a received sequenced packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,14 @@
-//! Starting a real Switchyard server for the end-to-end tests in `tests/tests/`: over TCP on
+//! Starting a real Tramline server for the end-to-end tests in `tests/tests/`: over TCP on
 //! 127.0.0.1 ([`TestServer::tcp`]) or over in-memory pipes ([`TestServer::memory`], for
-//! paused-time tests). The client itself stays independent of the `switchyard` crate; only
+//! paused-time tests). The client itself stays independent of the `tramline` crate; only
 //! this helper knows it.
 
 use std::future::Future;
 use std::time::Duration;
 
-use switchyard::{Builder, Server};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tramline::{Builder, Server};
 
 use crate::dial::{MemoryDialer, TcpDialer};
 
@@ -39,7 +39,7 @@ impl TestServer<TcpDialer> {
             .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let accept = tokio::spawn(async move {
-            let _ = switchyard::serve(listener, service).await;
+            let _ = tramline::serve(listener, service).await;
         });
         TestServer {
             server,
@@ -55,7 +55,7 @@ impl TestServer<MemoryDialer> {
     pub fn memory(builder: Builder) -> TestServer<MemoryDialer> {
         let (service, server) = builder.build().expect("valid server configuration");
         let dialer = MemoryDialer::new(move |io| {
-            tokio::spawn(switchyard::serve_connection(io, service.clone(), None));
+            tokio::spawn(tramline::serve_connection(io, service.clone(), None));
         });
         TestServer {
             server,
@@ -110,15 +110,15 @@ pub async fn wait_close_code(client: &crate::Client) -> Result<u16, crate::Clien
 pub async fn ws_wait_packet(
     ws: &mut crate::WsStream,
     max: Duration,
-    mut pick: impl FnMut(&switchyard_protocol::Packet) -> bool,
-) -> Result<switchyard_protocol::Packet, crate::ClientError> {
+    mut pick: impl FnMut(&tramline_protocol::Packet) -> bool,
+) -> Result<tramline_protocol::Packet, crate::ClientError> {
     use futures_util::StreamExt as _;
     use tokio_tungstenite::tungstenite::Message;
     let read = async {
         while let Some(msg) = ws.next().await {
             let packets = match msg? {
-                Message::Text(t) => switchyard_protocol::decode_batch(t.as_bytes())?,
-                Message::Binary(b) => vec![switchyard_protocol::decode_binary_frame(&b)?],
+                Message::Text(t) => tramline_protocol::decode_batch(t.as_bytes())?,
+                Message::Binary(b) => vec![tramline_protocol::decode_binary_frame(&b)?],
                 Message::Close(f) => {
                     return Err(crate::ClientError::Disconnected(
                         crate::DownlinkEnd::WsClose {
@@ -147,10 +147,10 @@ pub async fn ws_wait_packet(
 /// Sends one packet as a text message on a raw WebSocket.
 pub async fn ws_send_packet(
     ws: &mut crate::WsStream,
-    packet: &switchyard_protocol::Packet,
+    packet: &tramline_protocol::Packet,
 ) -> Result<(), crate::ClientError> {
     use futures_util::SinkExt as _;
-    let text = String::from_utf8_lossy(&switchyard_protocol::to_text(packet)).into_owned();
+    let text = String::from_utf8_lossy(&tramline_protocol::to_text(packet)).into_owned();
     ws.send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
         .await
         .map_err(Into::into)

@@ -16,11 +16,11 @@ use futures_util::stream::SplitSink;
 use futures_util::SinkExt as _;
 use http::{Method, StatusCode};
 use parking_lot::Mutex;
-use switchyard_protocol::{
-    encode_batch, encode_websocket, Body, CloseCode, Packet, TransportKind, WsMessage,
-};
 use tokio::sync::{mpsc, watch, MutexGuard};
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{
+    encode_batch, encode_websocket, Body, CloseCode, Packet, TransportKind, WsMessage,
+};
 
 use crate::dial::Dialer;
 use crate::error::{ClientError, DownlinkEnd};

@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use switchyard_protocol::{to_text, Body, Packet, TransportKind};
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{to_text, Body, Packet, TransportKind};
 
 use crate::client::Client;
 use crate::downlink::{attach_http, spawn_ws, ws_read_packets};

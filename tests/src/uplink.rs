@@ -9,9 +9,9 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use serde_json::Value;
-use switchyard_protocol::{Ack, Body, Close, CloseCode, ErrorBody, Event, Packet};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{Ack, Body, Close, CloseCode, ErrorBody, Event, Packet};
 
 use crate::client::Client;
 use crate::error::ClientError;

@@ -5,8 +5,8 @@
 
 use bytes::Bytes;
 use serde_json::{json, Value};
-use switchyard_tests::{Client, OpenOpts, TcpDialer, TransportKind};
 use tokio::net::TcpListener;
+use tramline_tests::{Client, OpenOpts, TcpDialer, TransportKind};
 
 struct Chat {
     dialer: TcpDialer,

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde_json::json;
-use switchyard::{AckValue, Builder, Socket, Switchyard};
-use switchyard_tests::protocol::{encode_batch, Args, Body, Event, Packet};
-use switchyard_tests::{Client, OpenOpts, TestServer, TransportKind};
+use tramline::{AckValue, Builder, Socket, Tramline};
+use tramline_tests::protocol::{encode_batch, Args, Body, Event, Packet};
+use tramline_tests::{Client, OpenOpts, TestServer, TransportKind};
 
 const P: &str = "/realtime";
 /// More than the events one runner takes (64) and than the inbound queue holds (256).
@@ -29,7 +29,7 @@ fn boom_before_the_future(_socket: Socket, _n: u64) -> Ready<AckValue> {
 }
 
 fn app(seen: Arc<Seen>) -> Builder {
-    Switchyard::builder().on_connection(move |socket| {
+    Tramline::builder().on_connection(move |socket| {
         let seen = seen.clone();
         async move {
             socket.on("n", move |_s, n: u64| {
@@ -71,7 +71,7 @@ fn events(first_seq: u64, names_and_args: &[(&str, u64)]) -> Vec<Packet> {
         .collect()
 }
 
-async fn open(ts: &TestServer<switchyard_tests::TcpDialer>, t: TransportKind) -> Client {
+async fn open(ts: &TestServer<tramline_tests::TcpDialer>, t: TransportKind) -> Client {
     Client::open(&ts.dialer, P, t, OpenOpts::default())
         .await
         .unwrap_or_else(|e| panic!("open {t}: {e}"))

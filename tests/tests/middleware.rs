@@ -5,9 +5,9 @@ use std::sync::Arc;
 use http::{Method, StatusCode};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
-use switchyard::{Builder, ConnectInfo, Rejection, Switchyard, TransportKind as Kind};
-use switchyard_tests::protocol::{to_text, Body, Connect, Packet};
-use switchyard_tests::{
+use tramline::{Builder, ConnectInfo, Rejection, Tramline, TransportKind as Kind};
+use tramline_tests::protocol::{to_text, Body, Connect, Packet};
+use tramline_tests::{
     http_request, ws_connect_raw, ws_send_packet, ws_wait_packet, Client, ClientError, DownlinkEnd,
     OpenOpts, TestServer, TransportKind,
 };
@@ -17,7 +17,7 @@ const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Admits clients whose auth is `{"token": "ok"}`; remembers what it saw.
 fn guarded(seen: Arc<Mutex<Vec<ConnectInfo>>>) -> Builder {
-    Switchyard::builder()
+    Tramline::builder()
         .middleware(move |info: ConnectInfo| {
             let seen = seen.clone();
             async move {
@@ -126,7 +126,7 @@ async fn the_middleware_sees_headers_query_and_auth() {
     .into_ws()
     .unwrap();
     let packet =
-        switchyard_tests::protocol::decode_text(&connect(json!({"token": "ok", "user": "ann"})))
+        tramline_tests::protocol::decode_text(&connect(json!({"token": "ok", "user": "ann"})))
             .unwrap();
     ws_send_packet(&mut ws, &packet).await.unwrap();
     ws_wait_packet(&mut ws, WAIT, |p| matches!(p.body, Body::Open(_)))
@@ -159,7 +159,7 @@ async fn the_middleware_sees_headers_query_and_auth() {
 async fn invalid_args_get_an_invalid_args_error_ack_and_call_the_hook() {
     let calls = Arc::new(Mutex::new(Vec::<(String, String, String)>::new()));
     let hook = calls.clone();
-    let builder = Switchyard::builder()
+    let builder = Tramline::builder()
         .on_connection(|socket| async move {
             socket.on("double", |_s, n: u64| async move { json!(n * 2) });
         })

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use switchyard::{Builder, Switchyard};
-use switchyard_tests::protocol::{Body, Packet};
-use switchyard_tests::{
+use tramline::{Builder, Tramline};
+use tramline_tests::protocol::{Body, Packet};
+use tramline_tests::{
     wait_close_code, ws_connect_raw, ws_send_packet, ws_wait_packet, Client, MemoryDialer,
     OpenOpts, TestServer, TransportKind,
 };
@@ -18,7 +18,7 @@ const STEP: Duration = Duration::from_millis(100);
 const MAX: Duration = Duration::from_secs(200);
 
 fn app() -> Builder {
-    Switchyard::builder().on_connection(|socket| async move {
+    Tramline::builder().on_connection(|socket| async move {
         socket.on("echo", |_s, v: Value| async move { v });
     })
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use switchyard::{Adapter, Builder, LocalAdapter, Switchyard, Target};
-use switchyard_tests::{wait_until, Client, MemoryDialer, OpenOpts, TestServer, TransportKind};
+use tramline::{Adapter, Builder, LocalAdapter, Target, Tramline};
+use tramline_tests::{wait_until, Client, MemoryDialer, OpenOpts, TestServer, TransportKind};
 
 const P: &str = "/realtime";
 const ROOM: &str = "r";
@@ -19,7 +19,7 @@ struct Shout {
 }
 
 fn app() -> Builder {
-    Switchyard::builder().on_connection(|socket| async move {
+    Tramline::builder().on_connection(|socket| async move {
         socket.on("join", |s, room: String| async move { s.join(room) });
         socket.on("shout", |s, m: Shout| async move {
             s.to(m.room)
@@ -30,7 +30,7 @@ fn app() -> Builder {
 }
 
 /// The four transports, each joined to the room; and an outsider.
-async fn clients<D: switchyard_tests::Dialer + Clone>(dialer: &D) -> (Vec<Client>, Client) {
+async fn clients<D: tramline_tests::Dialer + Clone>(dialer: &D) -> (Vec<Client>, Client) {
     let mut members = Vec::new();
     for t in TransportKind::ALL {
         let c = Client::open(dialer, P, t, OpenOpts::default())

@@ -8,19 +8,19 @@ use std::time::Duration;
 use http::Method;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
-use switchyard::{DisconnectReason, Switchyard};
-use switchyard_tests::protocol::{Body, Packet};
-use switchyard_tests::{
+use tokio::sync::mpsc;
+use tramline::{DisconnectReason, Tramline};
+use tramline_tests::protocol::{Body, Packet};
+use tramline_tests::{
     http_request, wait_close_code, ws_connect_raw, ws_send_packet, ws_wait_packet, Client,
     OpenOpts, TcpDialer, TestServer, TransportKind, WsConnect,
 };
-use tokio::sync::mpsc;
 
 const P: &str = "/realtime";
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Reads a streaming response until `needle` appears; returns everything read.
-async fn read_until(stream: &mut switchyard_tests::StreamingResponse, needle: &str) -> String {
+async fn read_until(stream: &mut tramline_tests::StreamingResponse, needle: &str) -> String {
     let mut seen = String::new();
     while !seen.contains(needle) {
         let chunk = stream
@@ -46,7 +46,7 @@ async fn open_sid(ts: &TestServer<TcpDialer>) -> String {
 async fn a_slow_consumer_is_closed_with_4429() {
     for t in [TransportKind::Polling, TransportKind::Websocket] {
         let (tx, mut reasons) = mpsc::unbounded_channel();
-        let builder = Switchyard::builder()
+        let builder = Tramline::builder()
             .max_queued_packets(8)
             .write_timeout(Duration::from_secs(30))
             .on_connection(move |socket| {
@@ -84,7 +84,7 @@ async fn a_slow_consumer_is_closed_with_4429() {
 
 #[tokio::test]
 async fn the_endpoint_mounts_under_axum_nest_service() {
-    let (endpoint, server) = Switchyard::builder()
+    let (endpoint, server) = Tramline::builder()
         .on_connection(|socket| async move {
             socket.on("echo", |_s, v: Value| async move { v });
         })
@@ -117,7 +117,7 @@ async fn the_endpoint_mounts_under_axum_nest_service() {
 
 #[tokio::test]
 async fn allowed_origins_get_cors_headers_with_credentials() {
-    let ts = TestServer::tcp(Switchyard::builder().allowed_origins(["http://good"])).await;
+    let ts = TestServer::tcp(Tramline::builder().allowed_origins(["http://good"])).await;
     let origin = [("origin", "http://good")];
     let open = http_request(&ts.dialer, Method::POST, "/realtime/open", &origin, "")
         .await
@@ -189,7 +189,7 @@ async fn server_disconnect_reaches_the_client_and_the_hook_with_its_data() {
         let seen: Seen = Arc::default();
         let hook_seen = seen.clone();
         let (done_tx, mut done) = mpsc::unbounded_channel::<()>();
-        let builder = Switchyard::builder().on_connection(move |socket| {
+        let builder = Tramline::builder().on_connection(move |socket| {
             let seen = hook_seen.clone();
             let done_tx = done_tx.clone();
             async move {
@@ -224,7 +224,7 @@ async fn server_disconnect_reaches_the_client_and_the_hook_with_its_data() {
 
 #[tokio::test]
 async fn the_server_reports_rx_to_a_websocket_client_that_only_sends() {
-    let ts = TestServer::tcp(Switchyard::builder().on_connection(|socket| async move {
+    let ts = TestServer::tcp(Tramline::builder().on_connection(|socket| async move {
         socket.on("n", |_s, _n: u64| async move {});
     }))
     .await;
@@ -252,7 +252,7 @@ async fn the_server_reports_rx_to_a_websocket_client_that_only_sends() {
 #[tokio::test]
 async fn a_probe_answers_held_polls_at_once() {
     // Pings far apart: a held poll would otherwise wait a minute.
-    let ts = TestServer::tcp(Switchyard::builder().ping_interval(Duration::from_secs(60))).await;
+    let ts = TestServer::tcp(Tramline::builder().ping_interval(Duration::from_secs(60))).await;
     let sid = open_sid(&ts).await;
     let WsConnect::Upgraded { mut ws, .. } =
         ws_connect_raw(&ts.dialer, &format!("/realtime/websocket?sid={sid}"), &[])
@@ -284,9 +284,9 @@ async fn a_probe_answers_held_polls_at_once() {
 
 #[tokio::test]
 async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
-    let ts = TestServer::tcp(Switchyard::builder()).await;
+    let ts = TestServer::tcp(Tramline::builder()).await;
     let sid = open_sid(&ts).await;
-    let mut sse = switchyard_tests::open_stream(
+    let mut sse = tramline_tests::open_stream(
         &ts.dialer,
         Method::GET,
         &format!("/realtime/sse?sid={sid}&rx=0&n=3"),
@@ -319,7 +319,7 @@ async fn a_late_poll_is_refused_and_does_not_replace_a_newer_downlink() {
 
 #[tokio::test]
 async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
-    let ts = TestServer::tcp(Switchyard::builder().streaming_response_limit_bytes(8 * 1024)).await;
+    let ts = TestServer::tcp(Tramline::builder().streaming_response_limit_bytes(8 * 1024)).await;
     let sid = open_sid(&ts).await;
     let socket = ts.server.socket(&sid).unwrap();
     let text = "x".repeat(200);
@@ -331,7 +331,7 @@ async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
         responses += 1;
         assert!(responses < 50, "no progress after {responses} responses");
         let path = format!("/realtime/streaming?sid={sid}&rx={rx}&n={responses}");
-        let mut stream = switchyard_tests::open_stream(&ts.dialer, Method::GET, &path, &[], "")
+        let mut stream = tramline_tests::open_stream(&ts.dialer, Method::GET, &path, &[], "")
             .await
             .unwrap();
         let mut body = Vec::new();
@@ -347,7 +347,7 @@ async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
             if line.trim().is_empty() {
                 continue;
             }
-            let packet = switchyard_tests::protocol::decode_text(line.as_bytes()).unwrap();
+            let packet = tramline_tests::protocol::decode_text(line.as_bytes()).unwrap();
             if let Some(seq) = packet.seq {
                 assert_eq!(seq, rx + 1, "every event once, in order, across responses");
                 rx = seq;
@@ -363,7 +363,7 @@ async fn streaming_responses_are_recycled_after_the_byte_limit_without_loss() {
 
 #[tokio::test]
 async fn a_downlink_request_with_an_outdated_rx_is_not_replay_lost() {
-    let ts = TestServer::tcp(Switchyard::builder()).await;
+    let ts = TestServer::tcp(Tramline::builder()).await;
     let sid = open_sid(&ts).await;
     ts.server.socket(&sid).unwrap().emit("hello", &1).unwrap();
     let poll = format!("/realtime/polling?sid={sid}&rx=0&n=1");
@@ -382,7 +382,7 @@ async fn a_downlink_request_with_an_outdated_rx_is_not_replay_lost() {
     );
     assert_eq!(ack.await.unwrap().status, 200);
     // ...then a downlink request built before that report arrives with rx 0.
-    let mut sse = switchyard_tests::open_stream(
+    let mut sse = tramline_tests::open_stream(
         &ts.dialer,
         Method::GET,
         &format!("/realtime/sse?sid={sid}&rx=0&n=2"),

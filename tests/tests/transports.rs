@@ -7,9 +7,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
-use switchyard::{AckError, AckValue, Binary, Builder, Switchyard};
-use switchyard_tests::protocol::{decode_batch, Body, Packet};
-use switchyard_tests::{
+use tramline::{AckError, AckValue, Binary, Builder, Tramline};
+use tramline_tests::protocol::{decode_batch, Body, Packet};
+use tramline_tests::{
     http_request, open_stream, wait_close_code, ws_connect_raw, ws_send_packet, ws_wait_packet,
     Client, OpenOpts, TestServer, TransportKind, WsConnect,
 };
@@ -18,13 +18,13 @@ const P: &str = "/realtime";
 const WAIT: Duration = Duration::from_secs(10);
 
 fn app() -> Builder {
-    Switchyard::builder().on_connection(|socket| async move {
+    Tramline::builder().on_connection(|socket| async move {
         socket.on("echo", |_s, v: Value| async move { v });
         socket.on("bin", |_s, b: Binary| async move { AckValue::value(&b) });
     })
 }
 
-async fn open(ts: &TestServer<switchyard_tests::TcpDialer>, t: TransportKind) -> Client {
+async fn open(ts: &TestServer<tramline_tests::TcpDialer>, t: TransportKind) -> Client {
     Client::open(&ts.dialer, P, t, OpenOpts::default())
         .await
         .unwrap_or_else(|e| panic!("open {t}: {e}"))
@@ -176,7 +176,7 @@ async fn unknown_session(t: TransportKind) {
     assert_eq!(resp.error_code().as_deref(), Some("unknown-session"));
 }
 
-fn assert_origin_refused(what: &str, status: StatusCode, body: &switchyard_tests::HttpResponse) {
+fn assert_origin_refused(what: &str, status: StatusCode, body: &tramline_tests::HttpResponse) {
     assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {}", body.text());
     assert_eq!(
         body.error_code().as_deref(),
@@ -311,7 +311,7 @@ async fn second_downlink_replaces_the_first(t: TransportKind) {
 
 /// Two raw long polls of one session: whichever reached the server first is answered with
 /// 4409, the other receives the next event.
-async fn second_poll_replaces_the_first(ts: &TestServer<switchyard_tests::TcpDialer>) {
+async fn second_poll_replaces_the_first(ts: &TestServer<tramline_tests::TcpDialer>) {
     let resp = http_request(&ts.dialer, Method::POST, &format!("{P}/open"), &[], "")
         .await
         .unwrap();

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde_json::json;
-use switchyard::{Builder, Switchyard};
-use switchyard_tests::{
+use tokio::sync::{oneshot, watch};
+use tramline::{Builder, Tramline};
+use tramline_tests::{
     bounded, Client, ClientError, OpenOpts, TcpDialer, TestServer, TransportKind,
 };
-use tokio::sync::{oneshot, watch};
 
 const P: &str = "/realtime";
 const N: u64 = 1000;
@@ -19,7 +19,7 @@ const SWITCH_AT: u64 = 300;
 const MAX: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn app(received: Arc<Mutex<Vec<u64>>>) -> Builder {
-    Switchyard::builder().on_connection(move |socket| {
+    Tramline::builder().on_connection(move |socket| {
         let received = received.clone();
         async move {
             socket.on("n", move |_s, n: u64| {

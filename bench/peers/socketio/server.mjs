@@ -1,4 +1,4 @@
-// The Socket.IO peer of the Switchyard benchmarks (scripts/bench, bench/README.md).
+// The Socket.IO peer of the Tramline benchmarks (scripts/bench, bench/README.md).
 //
 //   node server.mjs --listen 127.0.0.1:PORT
 //

@@ -1,4 +1,4 @@
-//! Run with: cargo run --release -p switchyard-bench --bin bench-bare-server -- --listen 127.0.0.1:0
+//! Run with: cargo run --release -p tramline-bench --bin bench-bare-server -- --listen 127.0.0.1:0
 //!
 //! The ceiling of the benchmark: WebSocket broadcast and echo with tokio-tungstenite and
 //! nothing else (no sessions, sequence numbers, acks, heartbeats or fallbacks). At any path:
@@ -7,10 +7,10 @@
 //! - text frame `e:<payload>` → `e:<payload>` back to the sender.
 //!
 //! Each connection is one task that reads frames and writes its bounded queue
-//! ([`QUEUE_FRAMES`], as Switchyard's default outbound bound); a broadcast that finds a queue
+//! ([`QUEUE_FRAMES`], as Tramline's default outbound bound); a broadcast that finds a queue
 //! full drops that connection (the slowest) instead of waiting for it. Prints
 //! `listening on ADDR` when ready. `--ws-buffer-bytes N` sets tungstenite's read buffer and
-//! write threshold (default 4096, as Switchyard uses; tungstenite's own default is 131072).
+//! write threshold (default 4096, as Tramline uses; tungstenite's own default is 131072).
 
 use std::collections::HashMap;
 use std::io::Write as _;

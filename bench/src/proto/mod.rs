@@ -2,7 +2,7 @@
 //!
 //! A scenario sees only events that matter to it ([`Item`]: an `m` delivery, an ack) and says
 //! what to send ([`Out`]: a publish, an echo). Each protocol keeps its own bookkeeping inside:
-//! sequence numbers and `rx` reports (Switchyard), heartbeats (Engine.IO and Switchyard pings).
+//! sequence numbers and `rx` reports (Tramline), heartbeats (Engine.IO and Tramline pings).
 //!
 //! Calling pattern, the same for every protocol and transport:
 //!
@@ -19,15 +19,15 @@
 pub(crate) mod bare;
 pub(crate) mod engineio;
 mod socketio;
-pub(crate) mod switchyard;
-mod switchyard_http;
+pub(crate) mod tramline;
+mod tramline_http;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use switchyard_protocol::TransportKind;
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::TransportKind;
 
 use crate::cli::ServerKind;
 use crate::error::{bail, timed, Result};
@@ -65,8 +65,8 @@ pub(crate) struct Opts {
 /// A session with the server under test, on one transport.
 #[derive(Debug)]
 pub(crate) enum Conn {
-    SyWs(switchyard::SyWs),
-    SyHttp(switchyard_http::SyHttp),
+    SyWs(tramline::SyWs),
+    SyHttp(tramline_http::SyHttp),
     EioWs(socketio::EioWs),
     EioPoll(socketio::EioPoll),
     Bare(bare::BareWs),
@@ -81,11 +81,11 @@ impl Conn {
     ) -> Result<Conn> {
         use TransportKind::{Polling, Websocket};
         Ok(match (target.server, transport) {
-            (ServerKind::Switchyard, Websocket) => {
-                Conn::SyWs(switchyard::SyWs::open(target, opts).await?)
+            (ServerKind::Tramline, Websocket) => {
+                Conn::SyWs(tramline::SyWs::open(target, opts).await?)
             }
-            (ServerKind::Switchyard, kind) => {
-                Conn::SyHttp(switchyard_http::SyHttp::open(target, kind, opts).await?)
+            (ServerKind::Tramline, kind) => {
+                Conn::SyHttp(tramline_http::SyHttp::open(target, kind, opts).await?)
             }
             (ServerKind::Socketio | ServerKind::Socketioxide, Websocket) => {
                 Conn::EioWs(socketio::EioWs::open(target, opts).await?)

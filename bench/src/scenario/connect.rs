@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchyard_protocol::TransportKind;
+use tramline_protocol::TransportKind;
 
 use super::{secs_since, Ctx, Metrics, CLOSE_TIMEOUT};
 use crate::error::{bail, timed, Error, Result};

@@ -5,7 +5,7 @@
 //!
 //! The publisher is paced by two windows of `--window` events: unanswered publishes (acks;
 //! the bare server has none) and, on average over the members, events published but not yet
-//! delivered. The second keeps the server's per-session queues short (Switchyard closes a
+//! delivered. The second keeps the server's per-session queues short (Tramline closes a
 //! session whose queue overflows with 4429), so the number measured is sustained delivery,
 //! not how fast the server can enqueue. A warm-up publishes until every member has received
 //! an event, so that all of them are in the room when the clock starts.
@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchyard_protocol::TransportKind;
+use tramline_protocol::TransportKind;
 
 use super::{
     count_errors, member, member_transport, open_all, secs_since, stop_all, Client, Ctx, Metrics,

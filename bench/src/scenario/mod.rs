@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
-use switchyard_protocol::TransportKind;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
+use tramline_protocol::TransportKind;
 
 use crate::cli::{Cli, Scenario};
 use crate::error::{bail, timed, Error, Result};
@@ -235,7 +235,7 @@ pub(crate) fn count_errors<R>(what: &str, results: &[Result<R>]) -> u64 {
         return 0;
     };
     let n = 1 + errors.count();
-    eprintln!("switchyard-bench: {n} {what} failed; the first: {first}");
+    eprintln!("tramline-bench: {n} {what} failed; the first: {first}");
     n as u64
 }
 

@@ -148,7 +148,7 @@ export function browserPlatform(): Platform {
   const g = globalObject();
   const setT = g.setTimeout;
   const clearT = g.clearTimeout;
-  if (!setT || !clearT) throw new Error("switchyard: no setTimeout in this environment");
+  if (!setT || !clearT) throw new Error("tramline: no setTimeout in this environment");
   let storage: StorageLike | undefined;
   try {
     storage = g.localStorage || undefined;

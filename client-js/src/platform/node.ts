@@ -4,7 +4,7 @@
  *
  * Why this module exists: Node has no XMLHttpRequest or EventSource (and, before v22, no
  * WebSocket), and the client must run all four transports there exactly as in a browser.
- * Only the node entry (`switchyard-client/node`) imports this file, so the browser builds
+ * Only the node entry (`tramline/node`) imports this file, so the browser builds
  * never pull in `ws` or Node built-ins.
  */
 

@@ -1,5 +1,5 @@
 // Real-browser tests: Chromium loads the chat page served by the real chat server (which
-// loads the IIFE build of the client from /switchyard.iife.js), twice; the two pages set
+// loads the IIFE build of the client from /tramline.iife.js), twice; the two pages set
 // nicks, join one room and exchange messages both ways, the way a person would use the page.
 //
 // What the tests rely on in examples/chat/static/index.html:

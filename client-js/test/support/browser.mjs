@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 
-export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.TRAMLINE_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
   '--headless',

@@ -1,6 +1,6 @@
 // Starts and stops the real chat server binary (examples/chat) for the end-to-end and browser
 // tests. The binary is built by scripts/test (`cargo build -p example-chat`) before the tests
-// run; tests never call cargo. Its path comes from SWITCHYARD_CHAT_BIN, by default
+// run; tests never call cargo. Its path comes from TRAMLINE_CHAT_BIN, by default
 // ../target/debug/example-chat relative to client-js.
 
 import { spawn } from 'node:child_process';
@@ -13,8 +13,8 @@ import { lines } from './lines.mjs';
 const CLIENT_JS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The chat binary the tests run. */
-export const CHAT_BIN = process.env.SWITCHYARD_CHAT_BIN
-  ? path.resolve(process.cwd(), process.env.SWITCHYARD_CHAT_BIN)
+export const CHAT_BIN = process.env.TRAMLINE_CHAT_BIN
+  ? path.resolve(process.cwd(), process.env.TRAMLINE_CHAT_BIN)
   : path.resolve(CLIENT_JS, '../target/debug/example-chat');
 
 const STARTUP_TIMEOUT_MS = 15_000;
@@ -54,7 +54,7 @@ export async function startChat(opts = {}) {
   if (!existsSync(CHAT_BIN)) {
     throw new Error(
       `chat server binary not found at ${CHAT_BIN}: run \`cargo build -p example-chat\` ` +
-        'or set SWITCHYARD_CHAT_BIN',
+        'or set TRAMLINE_CHAT_BIN',
     );
   }
   const args = ['--listen', `127.0.0.1:${opts.port ?? 0}`];
@@ -99,7 +99,7 @@ export class ChatServer {
           /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
           this.url = m[1];
           this.port = Number(new URL(this.url).port);
-          /** The Switchyard endpoint: the URL the clients connect to. */
+          /** The Tramline endpoint: the URL the clients connect to. */
           this.endpoint = `${this.url}/realtime`;
           resolve(this);
         }

@@ -1,4 +1,4 @@
-// Loads the NODE entry of the built client (`switchyard-client/node`, resolved through this
+// Loads the NODE entry of the built client (`tramline/node`, resolved through this
 // package's own `exports`, i.e. client-js/dist after `npm run build`), plus small helpers the
 // end-to-end tests share.
 
@@ -6,20 +6,20 @@ import { Recorder } from './wait.mjs';
 
 let loaded;
 
-/** The module of `switchyard-client/node`; its `connect` is the public entry point. */
+/** The module of `tramline/node`; its `connect` is the public entry point. */
 export async function loadClient() {
   if (!loaded) {
-    loaded = import('switchyard-client/node').then(
+    loaded = import('tramline/node').then(
       (mod) => {
         const api = typeof mod.connect === 'function' ? mod : mod.default;
         if (!api || typeof api.connect !== 'function') {
-          throw new Error(`switchyard-client/node has no connect(); exports: ${Object.keys(mod).join(', ')}`);
+          throw new Error(`tramline/node has no connect(); exports: ${Object.keys(mod).join(', ')}`);
         }
         return api;
       },
       (e) => {
         throw new Error(
-          `cannot import switchyard-client/node (run \`npm run build\` in client-js first): ${e.message}`,
+          `cannot import tramline/node (run \`npm run build\` in client-js first): ${e.message}`,
         );
       },
     );

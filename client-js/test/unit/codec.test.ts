@@ -26,7 +26,7 @@ import { eventSourceOver } from "../../src/platform/eventsource.js";
 import { HttpRequest } from "../../src/platform.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const FIXTURES = process.env.SWITCHYARD_FIXTURES || path.resolve(here, "../../../../tests/fixtures/wire");
+export const FIXTURES = process.env.TRAMLINE_FIXTURES || path.resolve(here, "../../../../tests/fixtures/wire");
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(path.join(FIXTURES, name), "utf8"));

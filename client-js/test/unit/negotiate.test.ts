@@ -167,7 +167,7 @@ test("remembered transport: websocket opens directly next time; expired memory i
   const storage = new MemoryStorage();
   const first = setup({}, { storage });
   assert.ok(first.clock.until(() => first.socket.transport === "websocket"));
-  const key = "switchyard:transport:" + URL;
+  const key = "tramline:transport:" + URL;
   assert.equal(JSON.parse(storage.data[key]).transport, "websocket");
   first.socket.close();
 
@@ -187,7 +187,7 @@ test("remembered transport: websocket opens directly next time; expired memory i
 
 test("remembered transport: probes that failed last time are skipped", () => {
   const storage = new MemoryStorage();
-  storage.setItem("switchyard:transport:" + URL, JSON.stringify({ transport: "streaming", at: 0 }));
+  storage.setItem("tramline:transport:" + URL, JSON.stringify({ transport: "streaming", at: 0 }));
   const h = setup({}, { storage });
   assert.ok(h.clock.until(() => h.socket.transport === "streaming"));
   h.clock.advance(5000);
@@ -198,7 +198,7 @@ test("remembered transport: probes that failed last time are skipped", () => {
 
 test("remembered websocket that fails now: falls back to POST /open and forgets", () => {
   const storage = new MemoryStorage();
-  const key = "switchyard:transport:" + URL;
+  const key = "tramline:transport:" + URL;
   storage.setItem(key, JSON.stringify({ transport: "websocket", at: 0 }));
   const h = setup({}, { storage }, (server) => {
     server.broken.websocket = true;

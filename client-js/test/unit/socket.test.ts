@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { SwitchyardError } from "../../src/errors.js";
+import { TramlineError } from "../../src/errors.js";
 import { setup } from "./helpers/client.js";
 
 test("emit with an ack callback and emitWithAck resolve with the ack value", async () => {
@@ -25,14 +25,14 @@ test("an error ack rejects emitWithAck with the server's code; a missing ack tim
   assert.ok(h.clock.until(() => h.socket.connected));
   const failed = h.socket.emitWithAck("fail", 1);
   h.clock.advance(50);
-  await assert.rejects(failed, (e: SwitchyardError) => e.code === "handler-error" && e.message === "boom");
+  await assert.rejects(failed, (e: TramlineError) => e.code === "handler-error" && e.message === "boom");
   h.server.receive = () => undefined; // the server goes quiet
   const quiet = h.socket.emitWithAck("echo", 2);
   h.clock.advance(3001);
-  await assert.rejects(quiet, (e: SwitchyardError) => e.code === "ack-timeout");
+  await assert.rejects(quiet, (e: TramlineError) => e.code === "ack-timeout");
   const quick = h.socket.timeout(10).emitWithAck("echo", { timeout: 1 });
   h.clock.advance(11);
-  await assert.rejects(quick, (e: SwitchyardError) => e.code === "ack-timeout");
+  await assert.rejects(quick, (e: TramlineError) => e.code === "ack-timeout");
 });
 
 test("server-to-client acks: the last listener argument replies once", () => {
@@ -55,17 +55,17 @@ test("offline buffer: emits wait while disconnected; overflow fails the emit, ne
   const h = setup({ offlineBuffer: 2 }, {}, (server) => {
     server.openFailures = 1000;
   });
-  const errors: SwitchyardError[] = [];
+  const errors: TramlineError[] = [];
   h.socket.on("error", (e) => errors.push(e));
   h.socket.emit("a", 1);
   const second = h.socket.emitWithAck("b", 2);
-  let overflow: SwitchyardError | undefined;
-  h.socket.emit("c", 3, (_v: unknown, err?: SwitchyardError) => (overflow = err));
+  let overflow: TramlineError | undefined;
+  h.socket.emit("c", 3, (_v: unknown, err?: TramlineError) => (overflow = err));
   assert.equal(overflow && overflow.code, "offline-buffer-full");
   h.socket.emit("d", 4);
   assert.equal(errors.length, 1);
   assert.equal(errors[0].code, "offline-buffer-full");
-  await assert.rejects(h.socket.emitWithAck("e", 5), (e: SwitchyardError) => e.code === "offline-buffer-full");
+  await assert.rejects(h.socket.emitWithAck("e", 5), (e: TramlineError) => e.code === "offline-buffer-full");
   // once connected, the buffered ones go out in order
   h.clock.advance(5000);
   assert.ok(h.names().includes("connect_error"));
@@ -147,7 +147,7 @@ test("a rejected client (403 on POST /open, 4403 on GET /websocket) is not recon
     h.clock.advance(10_000);
     const errs = h.events.filter((e) => e[0] === "connect_error");
     assert.equal(errs.length, 1, t);
-    assert.equal((errs[0][1] as SwitchyardError).code, "rejected", t);
+    assert.equal((errs[0][1] as TramlineError).code, "rejected", t);
     assert.ok(!h.names().includes("reconnect_attempt"), t);
   }
 });
@@ -164,7 +164,7 @@ test("close(): close 4000 goes to the server, pending acks fail with closed, no 
   h.clock.advance(5);
   h.socket.close();
   assert.equal(h.socket.connected, false);
-  await assert.rejects(pending, (e: SwitchyardError) => e.code === "closed");
+  await assert.rejects(pending, (e: TramlineError) => e.code === "closed");
   assert.ok(h.clock.until(() => s.received.some((p) => p.body.type === "close")));
   const close = s.received.find((p) => p.body.type === "close");
   assert.deepEqual(close && close.body, { type: "close", code: 4000, reason: "client close" });
@@ -203,7 +203,7 @@ test("reconnect attempts run out: the socket gives up and fails what it holds", 
   const delays = h.events.filter((e) => e[0] === "reconnect_attempt").map((e) => e[1]);
   assert.deepEqual(delays, [{ attempt: 1, delay: 50 }, { attempt: 2, delay: 100 }, { attempt: 3, delay: 200 }]);
   assert.equal(h.names().filter((n) => n === "connect_error").length, 4);
-  await assert.rejects(pending, (e: SwitchyardError) => e.code === "reconnect-failed");
+  await assert.rejects(pending, (e: TramlineError) => e.code === "reconnect-failed");
   assert.equal(h.clock.pending, 0);
   assert.equal(h.socket.connected, false);
 });

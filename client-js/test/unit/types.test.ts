@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { connectWith, Socket, SwitchyardError } from "../../src/index.js";
+import { connectWith, Socket, TramlineError } from "../../src/index.js";
 import { FakeClock } from "./helpers/clock.js";
 import { FakeServer } from "./helpers/fake-server.js";
 import { URL } from "./helpers/client.js";
@@ -47,7 +47,7 @@ function typed(socket: Socket<ServerEvents, ClientEvents>): void {
     const n: "websocket" | "sse" | "streaming" | "polling" = name;
     void n;
   });
-  socket.emit("say", { room: "r", text: "hi" }, (ack, err?: SwitchyardError) => {
+  socket.emit("say", { room: "r", text: "hi" }, (ack, err?: TramlineError) => {
     const ok: boolean = ack.ok;
     void ok;
     void err;

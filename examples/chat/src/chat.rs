@@ -1,4 +1,4 @@
-//! The chat itself: rooms, nicks and messages over Switchyard events.
+//! The chat itself: rooms, nicks and messages over Tramline events.
 //!
 //! Event contract; every client event asks for an ack:
 //!
@@ -37,7 +37,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use switchyard::{Binary, Builder, Socket};
+use tramline::{Binary, Builder, Socket};
 
 const MAX_NAME_CHARS: usize = 32;
 const MAX_ROOM_CHARS: usize = 64;
@@ -308,7 +308,7 @@ async fn lag(socket: &Socket) -> Value {
     }
 }
 
-fn emit_logged<T: Serialize>(to: switchyard::BroadcastOperator, event: &str, data: &T) {
+fn emit_logged<T: Serialize>(to: tramline::BroadcastOperator, event: &str, data: &T) {
     if let Err(e) = to.emit(event, data) {
         tracing::warn!(event, error = %e, "broadcast failed");
     }

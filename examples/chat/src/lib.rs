@@ -1,8 +1,8 @@
-//! A multi-room chat on Switchyard, as a library so that tests can start it in-process; the
+//! A multi-room chat on Tramline, as a library so that tests can start it in-process; the
 //! binary (`main.rs`) only parses the command line and calls [`run`].
 //!
 //! [`chat_app`] registers the event handlers on a builder (the chat and its event contract are in
-//! `chat.rs`); [`run`] serves the page at `/` and the Switchyard endpoint at [`ENDPOINT_PATH`]
+//! `chat.rs`); [`run`] serves the page at `/` and the Tramline endpoint at [`ENDPOINT_PATH`]
 //! on one listener.
 use std::convert::Infallible;
 use std::future::Future;
@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::json;
-use switchyard::{BoxError, RequestBody, ResponseBody, Switchyard};
 use tokio::net::TcpListener;
 use tower::Layer as _;
+use tramline::{BoxError, RequestBody, ResponseBody, Tramline};
 
-/// Where the Switchyard endpoint is mounted.
+/// Where the Tramline endpoint is mounted.
 pub const ENDPOINT_PATH: &str = "/realtime";
 
 mod chat;
@@ -24,16 +24,16 @@ pub use chat::chat_app;
 /// The page served at `/`.
 pub const INDEX_HTML: &str = include_str!("../static/index.html");
 
-/// The `switchyard-client` IIFE build the page loads, served at `/switchyard.iife.js`. It is a
-/// committed copy of `client-js/dist/switchyard.iife.js` (so that `cargo run` needs no
+/// The `tramline` IIFE build the page loads, served at `/tramline.iife.js`. It is a
+/// committed copy of `client-js/dist/tramline.iife.js` (so that `cargo run` needs no
 /// JavaScript toolchain); `npm run build` refreshes it and the client tests fail when it is
 /// stale.
-pub const CLIENT_JS: &str = include_str!("../static/switchyard.iife.js");
+pub const CLIENT_JS: &str = include_str!("../static/tramline.iife.js");
 
 /// How long a shutdown waits for sessions to deliver their close packet.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// Server settings that the command line can change; `None` keeps Switchyard's default.
+/// Server settings that the command line can change; `None` keeps Tramline's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Time between server pings.
@@ -117,7 +117,7 @@ pub async fn run(
     options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), BoxError> {
-    let mut builder = chat_app(Switchyard::builder().path(ENDPOINT_PATH));
+    let mut builder = chat_app(Tramline::builder().path(ENDPOINT_PATH));
     if let Some(d) = options.ping_interval {
         builder = builder.ping_interval(d);
     }
@@ -130,7 +130,7 @@ pub async fn run(
     let (layer, server) = builder.build_layer()?;
     let service = layer.layer(tower::service_fn(page));
     tokio::select! {
-        served = switchyard::serve(listener, service) => served?,
+        served = tramline::serve(listener, service) => served?,
         () = shutdown => {
             tracing::info!("shutting down");
             let left = server.shutdown(SHUTDOWN_GRACE).await;
@@ -146,7 +146,7 @@ pub async fn run(
 async fn page(req: Request<RequestBody>) -> Result<Response<ResponseBody>, Infallible> {
     let is_page = matches!(req.uri().path(), "/" | "/index.html");
     let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
-    if is_get && req.uri().path() == "/switchyard.iife.js" {
+    if is_get && req.uri().path() == "/tramline.iife.js" {
         return Ok(respond(
             StatusCode::OK,
             "application/javascript; charset=utf-8",

@@ -1,5 +1,5 @@
 //! The chat's event contract, end to end: the app runs in-process on 127.0.0.1:0 and tiny
-//! protocol clients talk to it over WebSocket, built on `switchyard_protocol`'s codec.
+//! protocol clients talk to it over WebSocket, built on `tramline_protocol`'s codec.
 //!
 //! Nothing here sleeps. "X did not receive anything" is checked with
 //! [`Client::sync_and_expect_nothing`]: a round trip whose ack the server queues after
@@ -14,16 +14,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use example_chat::{Options, INDEX_HTML};
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{json, Value};
-use switchyard_protocol::{
-    decode_batch, decode_binary_frame, decode_text, to_text, Args, Body, Close, CloseCode, Connect,
-    Event, Packet,
-};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
+use tramline_protocol::{
+    decode_batch, decode_binary_frame, decode_text, to_text, Args, Body, Close, CloseCode, Connect,
+    Event, Packet,
+};
 
 /// The bound of every wait on the server.
 const WAIT: Duration = Duration::from_secs(5);

@@ -1,4 +1,4 @@
-//! The socketioxide peer of the Switchyard benchmarks (see bench/README or docs/benchmarks.md).
+//! The socketioxide peer of the Tramline benchmarks (see bench/README or docs/benchmarks.md).
 //!
 //! `socketioxide-bench --listen 127.0.0.1:PORT` serves Socket.IO (Engine.IO v4, Socket.IO v5,
 //! websocket + polling, default configuration) at /socket.io/ and prints one line

@@ -1,4 +1,4 @@
-// A scripted, in-memory stand-in for a Switchyard server, driving the client's injected
+// A scripted, in-memory stand-in for a Tramline server, driving the client's injected
 // platform objects (fake WebSocket, EventSource and request) on a manual clock. It implements
 // just enough of docs/protocol.md for the client's policy tests: sessions with retention and
 // replay from rx, "newer wins" downlinks with the n counter, probe/upgrade, pongs for client

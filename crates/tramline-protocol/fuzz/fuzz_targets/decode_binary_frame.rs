@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tramline_protocol_fuzz::check_binary_frame(data);
+});
