@@ -26,6 +26,12 @@ fn app() -> Builder {
                 .emit("shout", &m.text)
                 .map_err(|e| e.to_string())
         });
+        socket.on("announce", |s, m: Shout| async move {
+            s.server()
+                .to(m.room)
+                .emit("announce", &m.text)
+                .map_err(|e| e.to_string())
+        });
     })
 }
 
@@ -141,4 +147,30 @@ async fn rooms_are_left_when_a_session_ends() {
     drop(members);
     assert!(wait_until(step, max, || ts.server.session_count() == 1).await);
     drop(outsider);
+}
+
+#[tokio::test]
+async fn socket_server_to_room_includes_the_sender() {
+    let ts = TestServer::tcp(app()).await;
+    let (members, outsider) = clients(&ts.dialer).await;
+    for (i, sender) in members.iter().enumerate() {
+        let text = format!("from {}", sender.transport());
+        let ack = sender
+            .request("announce", json!([{ "room": ROOM, "text": text }]), vec![])
+            .await
+            .unwrap();
+        ack.ok().unwrap();
+        // Every member, the sender included, gets it.
+        for c in &members {
+            assert_eq!(
+                next_name(c).await,
+                ("announce".into(), json!([text])),
+                "sender {i}, receiver {}",
+                c.transport()
+            );
+        }
+    }
+    // The outsider got none of them: its first event is this one.
+    ts.server.emit("all", &0).unwrap();
+    assert_eq!(next_name(&outsider).await, ("all".into(), json!([0])));
 }

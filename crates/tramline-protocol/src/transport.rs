@@ -7,7 +7,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A way for a client to attach to a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// `Debug` and `Display` both print the wire name (`websocket`, `sse`, `streaming`, `polling`),
+/// so logs read the same whichever one a caller uses.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TransportKind {
     /// Full duplex over one WebSocket.
@@ -40,6 +43,12 @@ impl TransportKind {
     }
 }
 
+impl fmt::Debug for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl fmt::Display for TransportKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -65,6 +74,15 @@ impl FromStr for TransportKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_and_display_print_the_wire_name() {
+        for t in TransportKind::ALL {
+            assert_eq!(format!("{t:?}"), t.as_str());
+            assert_eq!(format!("{t}"), t.as_str());
+        }
+        assert_eq!(format!("{:?}", TransportKind::Sse), "sse");
+    }
 
     #[test]
     fn names_round_trip() {

@@ -24,7 +24,7 @@ pub(crate) use handler::{BoxFuture, ErasedHandler};
 use crate::binary;
 use crate::error::{AckError, DisconnectReason, EmitError};
 use crate::handshake::ConnectInfo;
-use crate::server::{BroadcastOperator, ServerInner};
+use crate::server::{BroadcastOperator, Server, ServerInner};
 use crate::session::{Phase, Session};
 
 type DisconnectHandler = Arc<dyn Fn(Socket, DisconnectReason) -> BoxFuture<()> + Send + Sync>;
@@ -69,6 +69,24 @@ impl Socket {
 
     pub(crate) fn sid_arc(&self) -> &Arc<str> {
         self.0.session.sid()
+    }
+
+    /// The server this socket belongs to: a cheap-clone handle, so that a handler can broadcast
+    /// to a room *including* the sender, or reach any other socket.
+    ///
+    /// ```
+    /// use tramline::Tramline;
+    ///
+    /// let builder = Tramline::builder().on_connection(|socket| async move {
+    ///     socket.on("say", |socket, text: String| async move {
+    ///         // Everyone in "lobby", the sender too (`socket.to` would skip the sender).
+    ///         socket.server().to("lobby").emit("message", &text).map_err(|e| e.to_string())
+    ///     });
+    /// });
+    /// # let _ = builder;
+    /// ```
+    pub fn server(&self) -> Server {
+        Server(self.0.server.clone())
     }
 
     /// The session id (22 URL-safe characters, 128 random bits).
