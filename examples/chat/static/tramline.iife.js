@@ -1,5 +1,4 @@
 /*! tramline 0.1.0 | global Tramline | ES5 */
-"use strict";
 var Tramline = (function() {
   var __defProp = Object.defineProperty;
   var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -24,7 +23,7 @@ var Tramline = (function() {
     return __copyProps(__defProp({}, "__esModule", { value: true }), mod);
   };
 
-  // dist/esm/index.js
+  // node_modules/.cache/tramline-es5/index.js
   var index_exports = {};
   __export(index_exports, {
     ACK_EVERY: function() {
@@ -71,7 +70,7 @@ var Tramline = (function() {
     }
   });
 
-  // dist/esm/codes.js
+  // node_modules/.cache/tramline-es5/codes.js
   var CloseCode = {
     /** The application closed the session (either side). */
     NORMAL: 4e3,
@@ -146,7 +145,7 @@ var Tramline = (function() {
     return name === "websocket" || name === "sse" || name === "streaming" || name === "polling";
   }
 
-  // dist/esm/reconnect.js
+  // node_modules/.cache/tramline-es5/reconnect.js
   function reconnectSettings(o) {
     var opts = typeof o === "boolean" ? { enabled: o } : o || {};
     var s = {
@@ -200,7 +199,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/options.js
+  // node_modules/.cache/tramline-es5/options.js
   function positive(name, value, def) {
     if (value === void 0)
       return def;
@@ -244,7 +243,7 @@ var Tramline = (function() {
     };
   }
 
-  // dist/esm/platform.js
+  // node_modules/.cache/tramline-es5/platform.js
   var KEYS = [
     "WebSocket",
     "EventSource",
@@ -282,7 +281,7 @@ var Tramline = (function() {
     return out;
   }
 
-  // dist/esm/platform/browser.js
+  // node_modules/.cache/tramline-es5/platform/browser.js
   function globalObject() {
     if (typeof window !== "undefined")
       return window;
@@ -425,7 +424,7 @@ var Tramline = (function() {
     };
   }
 
-  // dist/esm/bytes.js
+  // node_modules/.cache/tramline-es5/bytes.js
   function utf8Encode(s) {
     var out = [];
     for (var i2 = 0; i2 < s.length; i2++) {
@@ -601,7 +600,7 @@ var Tramline = (function() {
     return new Uint8Array(value);
   }
 
-  // dist/esm/args.js
+  // node_modules/.cache/tramline-es5/args.js
   function isView(v) {
     var view = v;
     return typeof ArrayBuffer !== "undefined" && view.buffer instanceof ArrayBuffer && typeof view.byteOffset === "number" && typeof view.byteLength === "number";
@@ -679,7 +678,7 @@ var Tramline = (function() {
     return args.bins.length > 0 ? restoreBinary(values, args.bins) : values;
   }
 
-  // dist/esm/emitter.js
+  // node_modules/.cache/tramline-es5/emitter.js
   var Emitter = (
     /** @class */
     (function() {
@@ -750,7 +749,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/errors.js
+  // node_modules/.cache/tramline-es5/errors.js
   function makeError(code, message, status) {
     var e = new Error(message);
     e.name = "TramlineError";
@@ -760,7 +759,7 @@ var Tramline = (function() {
     return e;
   }
 
-  // dist/esm/packet.js
+  // node_modules/.cache/tramline-es5/packet.js
   function isDecodeError(e) {
     return e instanceof Error && typeof e.kind === "string";
   }
@@ -768,7 +767,7 @@ var Tramline = (function() {
     return body.type === "event" || body.type === "ack" || body.type === "error";
   }
 
-  // dist/esm/encode.js
+  // node_modules/.cache/tramline-es5/encode.js
   function oneLine(raw) {
     return raw.replace(/[\r\n]/g, " ");
   }
@@ -871,7 +870,7 @@ var Tramline = (function() {
     return out;
   }
 
-  // dist/esm/json.js
+  // node_modules/.cache/tramline-es5/json.js
   function isWs(c) {
     return c === " " || c === "	" || c === "\n" || c === "\r";
   }
@@ -947,7 +946,7 @@ var Tramline = (function() {
     return { fields: fields, duplicates: duplicates };
   }
 
-  // dist/esm/decode.js
+  // node_modules/.cache/tramline-es5/decode.js
   function fail(kind, message, field2) {
     var e = new Error(message);
     e.name = "DecodeError";
@@ -1217,7 +1216,7 @@ var Tramline = (function() {
     return decodeString(text, bins);
   }
 
-  // dist/esm/candidates.js
+  // node_modules/.cache/tramline-es5/candidates.js
   var MEMORY_TTL_MS = 24 * 60 * 60 * 1e3;
   var TransportMemory = (
     /** @class */
@@ -1282,7 +1281,7 @@ var Tramline = (function() {
     return i2 < 0 ? kinds.slice() : kinds.slice(0, i2);
   }
 
-  // dist/esm/attach.js
+  // node_modules/.cache/tramline-es5/attach.js
   var HttpAttach = (
     /** @class */
     (function() {
@@ -1350,7 +1349,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/transports/transport.js
+  // node_modules/.cache/tramline-es5/transports/transport.js
   function closeIn(packets) {
     for (var i2 = 0; i2 < packets.length; i2++) {
       var b = packets[i2].body;
@@ -1383,7 +1382,7 @@ var Tramline = (function() {
     return end;
   }
 
-  // dist/esm/transports/uplink.js
+  // node_modules/.cache/tramline-es5/transports/uplink.js
   function post(platform, url, body, timeout, withCredentials, done) {
     var finished = false;
     var status = 0;
@@ -1451,7 +1450,7 @@ var Tramline = (function() {
     return null;
   }
 
-  // dist/esm/outbox.js
+  // node_modules/.cache/tramline-es5/outbox.js
   var Outbox = (
     /** @class */
     (function() {
@@ -1672,7 +1671,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/transports/polling.js
+  // node_modules/.cache/tramline-es5/transports/polling.js
   var PollingTransport = (
     /** @class */
     (function() {
@@ -1826,7 +1825,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/probe.js
+  // node_modules/.cache/tramline-es5/probe.js
   var WebsocketProbe = (
     /** @class */
     (function() {
@@ -1918,7 +1917,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/session-end.js
+  // node_modules/.cache/tramline-es5/session-end.js
   function endsSession2(end, probing) {
     if (end.kind === "malformed")
       return true;
@@ -1940,7 +1939,7 @@ var Tramline = (function() {
     return { reason: name === "replaced" ? "unknown" : name, code: code, message: end.message };
   }
 
-  // dist/esm/transports/sse.js
+  // node_modules/.cache/tramline-es5/transports/sse.js
   var SseTransport = (
     /** @class */
     (function() {
@@ -2021,7 +2020,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/transports/streaming.js
+  // node_modules/.cache/tramline-es5/transports/streaming.js
   var RECYCLE_BYTES = 4 * 1024 * 1024;
   var StreamingTransport = (
     /** @class */
@@ -2130,7 +2129,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/transports/websocket.js
+  // node_modules/.cache/tramline-es5/transports/websocket.js
   var OPEN = 1;
   var WebSocketTransport = (
     /** @class */
@@ -2282,7 +2281,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/connection.js
+  // node_modules/.cache/tramline-es5/connection.js
   var __assign = function() {
     __assign = Object.assign || function(t) {
       for (var s, i2 = 1, n = arguments.length; i2 < n; i2++) {
@@ -2656,7 +2655,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/negotiate.js
+  // node_modules/.cache/tramline-es5/negotiate.js
   var PROBE_RETRIES = 3;
   var Negotiator = (
     /** @class */
@@ -3061,7 +3060,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/types.js
+  // node_modules/.cache/tramline-es5/types.js
   var RESERVED_EVENTS = [
     "connect",
     "disconnect",
@@ -3072,7 +3071,7 @@ var Tramline = (function() {
     "error"
   ];
 
-  // dist/esm/socket.js
+  // node_modules/.cache/tramline-es5/socket.js
   function isAckOptions(v) {
     if (v === null || typeof v !== "object" || Array.isArray(v))
       return false;
@@ -3463,7 +3462,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/url.js
+  // node_modules/.cache/tramline-es5/url.js
   function resolve(url, base) {
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url))
       return url;
@@ -3517,7 +3516,7 @@ var Tramline = (function() {
     })()
   );
 
-  // dist/esm/platform/eventsource.js
+  // node_modules/.cache/tramline-es5/platform/eventsource.js
   var CONNECTING = 0;
   var OPEN2 = 1;
   var CLOSED = 2;
@@ -3628,7 +3627,7 @@ var Tramline = (function() {
     return RequestEventSource;
   }
 
-  // dist/esm/index.js
+  // node_modules/.cache/tramline-es5/index.js
   function connect(url, options) {
     return connectWith(browserPlatform, url, options);
   }
@@ -3641,3 +3640,4 @@ var Tramline = (function() {
   }
   return __toCommonJS(index_exports);
 })();
+//# sourceMappingURL=tramline.iife.js.map
