@@ -1,5 +1,6 @@
 //! The builder: defaults that work with no ceremony, one place that validates them.
 
+use std::any::TypeId;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use crate::config::{AllowedOrigins, Config, ConfigError};
 use crate::handshake::{ConnectInfo, Rejection};
 use crate::server::{ConnectionHandler, InvalidPayloadHook, Middleware, Server, ServerInner};
 use crate::service::{TramlineLayer, TramlineService};
-use crate::socket::Socket;
+use crate::socket::{DataSlot, Socket};
 
 /// Entry point: `Tramline::builder()`.
 #[derive(Debug, Clone, Copy)]
@@ -116,14 +117,57 @@ impl Builder {
         self
     }
 
-    /// Connection middleware: sees headers, query, cookies, address and auth, and may refuse
-    /// the client with a message it receives.
-    pub fn middleware<F, Fut>(mut self, f: F) -> Self
+    /// Connection middleware: runs before a session opens, sees headers, query, cookies,
+    /// address and auth, and either refuses the client with a message it receives (HTTP 403
+    /// `rejected`, or close 4403 on a websocket) or admits it. What it returns on success
+    /// goes into the new socket's data slot, so `on_connection` and every handler read the
+    /// authenticated user with [`Socket::data`] instead of decoding `auth` again. Return
+    /// `Ok(())` to store nothing.
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    /// use tramline::{Rejection, Tramline};
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Auth { token: String }
+    ///
+    /// #[derive(Clone, Debug)]
+    /// struct User { name: String }
+    ///
+    /// let builder = Tramline::builder()
+    ///     .middleware(|info| async move {
+    ///         let auth: Auth = info.auth().ok_or_else(|| Rejection::new("log in first"))?;
+    ///         match auth.token.strip_prefix("token-of-") {
+    ///             Some(name) => Ok(User { name: name.to_owned() }),
+    ///             None => Err(Rejection::new("unknown token")),
+    ///         }
+    ///     })
+    ///     .on_connection(|socket| async move {
+    ///         let user = socket.data::<User>().expect("the middleware admitted a user");
+    ///         socket.join(format!("user:{}", user.name));
+    ///         socket.on("whoami", |socket, _: ()| async move {
+    ///             socket.data::<User>().map(|u| u.name)
+    ///         });
+    ///     });
+    /// # let _ = builder;
+    /// ```
+    pub fn middleware<F, Fut, T>(mut self, f: F) -> Self
     where
         F: Fn(ConnectInfo) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), Rejection>> + Send + 'static,
+        Fut: Future<Output = Result<T, Rejection>> + Send + 'static,
+        T: Send + Sync + 'static,
     {
-        self.middleware = Some(Arc::new(move |i| Box::pin(f(i))));
+        self.middleware = Some(Arc::new(move |i| {
+            let fut = f(i);
+            Box::pin(async move {
+                let data = fut.await?;
+                if TypeId::of::<T>() == TypeId::of::<()>() {
+                    return Ok(None);
+                }
+                let slot: DataSlot = (TypeId::of::<T>(), Box::new(data));
+                Ok(Some(slot))
+            })
+        }));
         self
     }
 

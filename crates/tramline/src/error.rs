@@ -145,3 +145,18 @@ pub enum AckError {
     #[error("could not decode ack: {0}")]
     Decode(serde_json::Error),
 }
+
+/// Serialised as its message, so that a handler can return `Result<_, EmitError>` as its ack:
+/// the client then gets an error ack with that message.
+impl serde::Serialize for EmitError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Serialised as its message, so that a handler can return `Result<_, AckError>` as its ack.
+impl serde::Serialize for AckError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}

@@ -142,15 +142,16 @@ pub(crate) async fn open_session(
             "the server is shutting down",
         ));
     }
-    if let Some(middleware) = &server.middleware {
-        middleware(info.clone())
+    let data = match &server.middleware {
+        Some(middleware) => middleware(info.clone())
             .await
-            .map_err(|r| RequestError::new(ErrorCode::Rejected, r.message))?;
-    }
+            .map_err(|r| RequestError::new(ErrorCode::Rejected, r.message))?,
+        None => None,
+    };
     let config = &server.config;
     let transport = info.transport;
     let (session, events) = Session::new(new_sid(), config.clone(), transport);
-    let socket = Socket::new(session, server.clone(), info);
+    let socket = Socket::new(session, server.clone(), info, data);
     server.registry.insert(socket.clone());
     task::spawn(socket.clone(), server.clone(), events);
     let handshake = Handshake {

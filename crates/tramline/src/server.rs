@@ -15,11 +15,11 @@ use crate::config::Config;
 use crate::error::{DisconnectReason, EmitError};
 use crate::handshake::{ConnectInfo, Rejection};
 use crate::registry::Registry;
-use crate::socket::{build_event, BoxFuture, Socket};
+use crate::socket::{build_event, BoxFuture, DataSlot, Socket};
 
 pub(crate) type ConnectionHandler = Arc<dyn Fn(Socket) -> BoxFuture<()> + Send + Sync>;
 pub(crate) type Middleware =
-    Arc<dyn Fn(ConnectInfo) -> BoxFuture<Result<(), Rejection>> + Send + Sync>;
+    Arc<dyn Fn(ConnectInfo) -> BoxFuture<Result<Option<DataSlot>, Rejection>> + Send + Sync>;
 pub(crate) type InvalidPayloadHook = Arc<dyn Fn(&Socket, &str, &str) + Send + Sync>;
 
 pub(crate) struct ServerInner {

@@ -3,6 +3,8 @@
 //! Everything here is transport-agnostic: a socket does not know, and never needs to know,
 //! which transport is attached, apart from reporting it in [`Socket::transport`].
 
+mod ack;
+mod args;
 mod handler;
 pub(crate) mod task;
 
@@ -18,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tramline_protocol::{Body, Event, SharedBody, TransportKind};
 
-pub use handler::{AckValue, IntoAck};
+pub use ack::{AckValue, IntoAck};
 pub(crate) use handler::{BoxFuture, ErasedHandler};
 
 use crate::binary;
@@ -26,6 +28,9 @@ use crate::error::{AckError, DisconnectReason, EmitError};
 use crate::handshake::ConnectInfo;
 use crate::server::{BroadcastOperator, Server, ServerInner};
 use crate::session::{Phase, Session};
+
+/// A typed value for a socket's data slot, as the connection middleware hands it over.
+pub(crate) type DataSlot = (TypeId, Box<dyn Any + Send + Sync>);
 
 type DisconnectHandler = Arc<dyn Fn(Socket, DisconnectReason) -> BoxFuture<()> + Send + Sync>;
 
@@ -52,13 +57,18 @@ impl fmt::Debug for Socket {
 }
 
 impl Socket {
-    pub(crate) fn new(session: Arc<Session>, server: Arc<ServerInner>, info: ConnectInfo) -> Self {
+    pub(crate) fn new(
+        session: Arc<Session>,
+        server: Arc<ServerInner>,
+        info: ConnectInfo,
+        data: Option<DataSlot>,
+    ) -> Self {
         Socket(Arc::new(SocketInner {
             session,
             server,
             handlers: RwLock::default(),
             disconnect: Mutex::default(),
-            data: Mutex::default(),
+            data: Mutex::new(data.into_iter().collect()),
             info,
         }))
     }
@@ -180,8 +190,9 @@ impl Socket {
             }
         };
         match answer {
-            Ok(args) => handler::decode_first(&args)
-                .map_err(|e| AckError::Decode(serde::de::Error::custom(e))),
+            Ok(args) => {
+                args::decode_args(&args).map_err(|e| AckError::Decode(serde::de::Error::custom(e)))
+            }
             Err(e) => Err(AckError::Remote {
                 code: e.code,
                 message: e.message,
@@ -219,7 +230,24 @@ impl Socket {
         self.0.session.close(DisconnectReason::ServerDisconnect);
     }
 
-    /// Stores a value of type `T` in this socket's data slot, replacing any previous `T`.
+    /// Stores a value of type `T` in this socket's data slot, replacing any previous `T`. The
+    /// slot holds one value per type; the value the connection middleware returned is already
+    /// there (see [`crate::Builder::middleware`]).
+    ///
+    /// ```
+    /// use tramline::Tramline;
+    ///
+    /// #[derive(Clone)]
+    /// struct Nick(String);
+    ///
+    /// let builder = Tramline::builder().on_connection(|socket| async move {
+    ///     socket.on("nick", |socket, nick: String| async move { socket.set_data(Nick(nick)) });
+    ///     socket.on("whoami", |socket, _: ()| async move {
+    ///         socket.data::<Nick>().map(|n| n.0)
+    ///     });
+    /// });
+    /// # let _ = builder;
+    /// ```
     pub fn set_data<T: Send + Sync + 'static>(&self, value: T) {
         self.0
             .data
@@ -227,7 +255,8 @@ impl Socket {
             .insert(TypeId::of::<T>(), Box::new(value));
     }
 
-    /// A clone of the `T` in this socket's data slot.
+    /// A clone of the `T` in this socket's data slot, or `None` when none was stored. Store an
+    /// `Arc<T>` when `T` is large or not `Clone`.
     pub fn data<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
         self.0
             .data
