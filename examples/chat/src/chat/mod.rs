@@ -29,7 +29,6 @@
 //! order of the message ids. Emitting only queues packets and never calls back into this
 //! code, so holding the lock there cannot deadlock; nothing here awaits while holding it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::ready;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -38,6 +37,10 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tramline::{Binary, Builder, Socket};
+
+use state::State;
+
+mod state;
 
 const MAX_NAME_CHARS: usize = 32;
 const MAX_ROOM_CHARS: usize = 64;
@@ -95,58 +98,6 @@ struct Nick(String);
 #[derive(Debug, Default)]
 struct Chat {
     state: Mutex<State>,
-}
-
-#[derive(Debug, Default)]
-struct State {
-    /// room -> socket id -> display name. Empty rooms are removed.
-    rooms: HashMap<String, BTreeMap<String, String>>,
-    /// socket id -> its rooms (the reverse index, for renames and disconnects).
-    joined: HashMap<String, BTreeSet<String>>,
-    /// The id of the last message; ids increase server-wide.
-    last_id: u64,
-}
-
-impl State {
-    /// Adds `sid` to `room` as `name`; false when it was already there.
-    fn add(&mut self, room: &str, sid: &str, name: &str) -> bool {
-        let members = self.rooms.entry(room.to_owned()).or_default();
-        if members.contains_key(sid) {
-            return false;
-        }
-        members.insert(sid.to_owned(), name.to_owned());
-        self.joined
-            .entry(sid.to_owned())
-            .or_default()
-            .insert(room.to_owned());
-        true
-    }
-
-    /// Removes `sid` from `room`; its display name when it was there.
-    fn remove(&mut self, room: &str, sid: &str) -> Option<String> {
-        let members = self.rooms.get_mut(room)?;
-        let name = members.remove(sid)?;
-        if members.is_empty() {
-            self.rooms.remove(room);
-        }
-        if let Some(rooms) = self.joined.get_mut(sid) {
-            rooms.remove(room);
-            if rooms.is_empty() {
-                self.joined.remove(sid);
-            }
-        }
-        Some(name)
-    }
-
-    fn member_names(&self, room: &str) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .rooms
-            .get(room)
-            .map(|m| m.values().cloned().collect())
-            .unwrap_or_default();
-        names.sort();
-        names
-    }
 }
 
 impl Chat {
@@ -318,24 +269,4 @@ fn unix_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn membership_keeps_both_indexes_in_step() {
-        let mut st = State::default();
-        assert!(st.add("a", "s1", "zed"));
-        assert!(!st.add("a", "s1", "zed"));
-        assert!(st.add("a", "s2", "amy"));
-        assert!(st.add("b", "s1", "zed"));
-        assert_eq!(st.member_names("a"), ["amy", "zed"]);
-        assert_eq!(st.remove("a", "s1").as_deref(), Some("zed"));
-        assert_eq!(st.remove("a", "s1"), None);
-        assert_eq!(st.remove("b", "s1").as_deref(), Some("zed"));
-        assert!(!st.rooms.contains_key("b"));
-        assert!(!st.joined.contains_key("s1"));
-    }
 }
