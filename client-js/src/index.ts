@@ -41,7 +41,6 @@ export function connectWith<L extends EventsMap<L> = DefaultEvents, E extends Ev
 export { Socket } from "./socket.js";
 export type {
   AckCallback,
-  AckOptions,
   AckValue,
   AppEventName,
   DefaultEvents,
@@ -55,7 +54,10 @@ export type {
   ListenerArgs,
   Reply,
   ReservedEventName,
+  SendArgs,
   SocketOptions,
+  TimedAckCallback,
+  TimedEmitArgs,
   TimedEmitter,
   VolatileEmitter,
 } from "./types.js";

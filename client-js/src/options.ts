@@ -17,14 +17,15 @@ export interface Settings {
   auth: () => string | undefined;
   reconnect: ReconnectSettings;
   offlineBuffer: number;
-  ackTimeout: number;
+  /** Set only when the app gave one (it then makes `emit` callbacks error-first). */
+  ackTimeout: number | undefined;
   probeTimeout: number;
   connectTimeout: number;
   rememberTransport: boolean;
   withCredentials: boolean;
 }
 
-function positive(name: string, value: number | undefined, def: number): number {
+function positive<D extends number | undefined>(name: string, value: number | undefined, def: D): number | D {
   if (value === undefined) return def;
   if (typeof value !== "number" || !(value >= 0)) {
     throw new RangeError("tramline: option " + name + " must be a non-negative number");
@@ -61,7 +62,7 @@ export function resolveSettings(o?: SocketOptions): Settings {
     auth,
     reconnect: reconnectSettings(opts.reconnect),
     offlineBuffer: positive("offlineBuffer", opts.offlineBuffer, 1000),
-    ackTimeout: positive("ackTimeout", opts.ackTimeout, 10000),
+    ackTimeout: positive("ackTimeout", opts.ackTimeout, undefined),
     probeTimeout: positive("probeTimeout", opts.probeTimeout, 1000),
     connectTimeout: positive("connectTimeout", opts.connectTimeout, 20000),
     rememberTransport: opts.rememberTransport === undefined ? true : !!opts.rememberTransport,

@@ -21,8 +21,6 @@ import { Settings } from "./options.js";
 import { Platform, TimerHandle } from "./platform.js";
 import { Backoff } from "./reconnect.js";
 import {
-  AckCallback,
-  AckOptions,
   AckValue,
   AppEventName,
   DefaultEvents,
@@ -33,6 +31,7 @@ import {
   Listener,
   ListenerArgs,
   RESERVED_EVENTS,
+  SendArgs,
   TimedEmitter,
   VolatileEmitter,
 } from "./types.js";
@@ -44,22 +43,19 @@ interface Outgoing {
   ack?: number;
 }
 
+/** How a pending ack ends: `error` set, or `args` (the ack's values). */
+type Done = (error: TramlineError | null, args: unknown[]) => void;
+
 interface PendingAck {
-  done: (value: unknown, error?: TramlineError) => void;
+  done: Done;
   timer: TimerHandle | null;
 }
 
 type State = "connecting" | "connected" | "reconnecting" | "closed";
 
-function isAckOptions(v: unknown): v is AckOptions {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-  let keys = 0;
-  for (const k in v as object) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    if (k !== "timeout") return false;
-    keys++;
-  }
-  return keys === 1 && typeof (v as AckOptions).timeout === "number";
+/** Removes and returns a trailing function argument (the ack callback). */
+function popCallback(args: unknown[]): AnyListener | undefined {
+  return typeof args[args.length - 1] === "function" ? (args.pop() as AnyListener) : undefined;
 }
 
 export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<E> = DefaultEvents> {
@@ -135,39 +131,47 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
     return this;
   }
 
-  /** Sends an event; a function as last argument is the ack callback. */
+  /**
+   * Sends an event. A function as last argument is the ack callback, called Socket.IO-style
+   * with the ack's values (`cb(...args)`). Socket.IO has no error acks, so in this form a
+   * failure (the server's error ack, `offline-buffer-full`, `closed`, `payload-too-large`)
+   * does not call `cb`: it goes to the `error` event. When the `ackTimeout` option is set,
+   * the callback is error-first as in `timeout(ms).emit` (as in Socket.IO).
+   */
   emit<K extends AppEventName<E>>(name: K, ...args: EmitArgs<E, K>): this;
   emit(name: string, ...args: unknown[]): this {
-    this.checkName(name);
-    const values = args.slice();
-    const last = values[values.length - 1];
-    const cb = typeof last === "function" ? (values.pop() as AckCallback<unknown>) : undefined;
-    this.send(name, values, cb, 0);
+    const t = this.settings.ackTimeout;
+    if (t !== undefined) return this.timedEmit(name, args, t);
+    const cb = popCallback(args);
+    this.post(name, args, cb && ((err, values) => (err ? this.local("error", [err]) : cb(...values))), 0);
     return this;
   }
 
-  /**
-   * Sends an event and resolves with its ack value. A last argument of exactly the shape
-   * `{timeout: number}` is taken as options (use `timeout(ms).emitWithAck` to send such a
-   * value). Needs a `Promise` implementation.
-   */
-  emitWithAck<K extends AppEventName<E>>(name: K, ...args: EventArgs<E, K> | [...EventArgs<E, K>, AckOptions]): Promise<AckValue<E, K>>;
-  emitWithAck(name: string, ...args: unknown[]): Promise<unknown> {
-    const values = args.slice();
-    let timeout = this.settings.ackTimeout;
-    if (values.length && isAckOptions(values[values.length - 1])) timeout = (values.pop() as AckOptions).timeout;
-    return this.withAck(name, values, timeout);
+  /** `emit("message", ...args)`, as in Socket.IO. */
+  send(...args: SendArgs<E>): this;
+  send(...args: unknown[]): this {
+    return (this.emit as (name: string, ...rest: unknown[]) => this)("message", ...args);
   }
 
-  /** Emits whose acks time out after `ms` (`socket.timeout(5000).emitWithAck(...)`). */
+  /**
+   * Sends an event and resolves with the ack's first value; rejects on an error ack, a
+   * timeout (the `ackTimeout` option, default 10000 ms) or any other failure. Needs a
+   * `Promise` implementation.
+   */
+  emitWithAck<K extends AppEventName<E>>(name: K, ...args: EventArgs<E, K>): Promise<AckValue<E, K>>;
+  emitWithAck(name: string, ...args: unknown[]): Promise<unknown> {
+    const t = this.settings.ackTimeout;
+    return this.withAck(name, args, t === undefined ? 10000 : t);
+  }
+
+  /**
+   * Emits whose acks time out after `ms`: `socket.timeout(5000).emit(ev, ...args, (err,
+   * ...values) => ...)` (err is `null` on success, a `TramlineError` on an error ack, a
+   * timeout or any failure) and `socket.timeout(5000).emitWithAck(ev, ...args)`.
+   */
   timeout(ms: number): TimedEmitter<E> {
     return {
-      emit: (name: string, ...args: unknown[]): void => {
-        this.checkName(name);
-        const last = args[args.length - 1];
-        const cb = typeof last === "function" ? (args.pop() as AckCallback<unknown>) : undefined;
-        this.send(name, args, cb, ms);
-      },
+      emit: (name: string, ...args: unknown[]): void => void this.timedEmit(name, args, ms),
       emitWithAck: (name: string, ...args: unknown[]) => this.withAck(name, args, ms),
     } as TimedEmitter<E>;
   }
@@ -199,15 +203,21 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
     }
   }
 
+  private timedEmit(name: string, args: unknown[], ms: number): this {
+    const cb = popCallback(args);
+    this.post(name, args, cb && ((err, values) => cb(err, ...values)), ms);
+    return this;
+  }
+
   private withAck(name: string, values: unknown[], timeout: number): Promise<unknown> {
-    this.checkName(name);
     if (typeof Promise === "undefined") throw new Error("tramline: emitWithAck needs a Promise implementation");
     return new Promise((resolve, reject) => {
-      this.send(name, values, (value, error) => (error ? reject(error) : resolve(value)), timeout);
+      this.post(name, values, (err, args) => (err ? reject(err) : resolve(args[0])), timeout);
     });
   }
 
-  private send(name: string, values: unknown[], cb: AckCallback<unknown> | undefined, timeout: number): void {
+  private post(name: string, values: unknown[], cb: Done | undefined, timeout: number): void {
+    this.checkName(name);
     const args = packArgs(values);
     const out: Outgoing = { name, args };
     if (cb) {
@@ -217,7 +227,7 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
       if (timeout > 0) {
         pending.timer = this.platform.setTimeout(() => {
           pending.timer = null;
-          this.settle(id, undefined, makeError("ack-timeout", "no ack for \"" + name + "\" within " + timeout + " ms"));
+          this.settle(id, [], makeError("ack-timeout", "no ack for \"" + name + "\" within " + timeout + " ms"));
         }, timeout);
       }
       this.acks[id] = pending;
@@ -238,17 +248,17 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
 
   /** Fails one emit: its ack callback if it has one, else the `error` event. */
   private failOne(out: Outgoing, error: TramlineError): void {
-    if (out.ack !== undefined && this.acks[out.ack]) this.settle(out.ack, undefined, error);
+    if (out.ack !== undefined && this.acks[out.ack]) this.settle(out.ack, [], error);
     else this.local("error", [error]);
   }
 
-  private settle(id: number, value: unknown, error?: TramlineError): void {
+  private settle(id: number, args: unknown[], error?: TramlineError): void {
     const p = this.acks[id];
     if (!p) return;
     delete this.acks[id];
     if (p.timer !== null) this.platform.clearTimeout(p.timer);
     try {
-      p.done(value, error);
+      p.done(error || null, args);
     } catch (e) {
       this.platform.setTimeout(() => {
         throw e;
@@ -261,7 +271,7 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
     const dropped = this.offline.length;
     this.offline = [];
     for (const k in this.acks) {
-      if (Object.prototype.hasOwnProperty.call(this.acks, k)) this.settle(Number(k), undefined, error);
+      if (Object.prototype.hasOwnProperty.call(this.acks, k)) this.settle(Number(k), [], error);
     }
     if (report && dropped) this.local("error", [error]);
   }
@@ -362,19 +372,18 @@ export class Socket<L extends EventsMap<L> = DefaultEvents, E extends EventsMap<
     const values = unpackArgs(args);
     if (ack !== undefined) {
       let replied = false;
-      values.push((value: unknown) => {
+      values.push((...reply: unknown[]) => {
         if (replied) return;
         replied = true;
-        if (this.conn === conn) conn.sendAck(ack, packArgs([value]));
+        if (this.conn === conn) conn.sendAck(ack, packArgs(reply));
       });
     }
     this.emitter.emit(name, values);
   }
 
   private onAck(id: number, args: Args | undefined, error: ErrorBody | undefined): void {
-    if (error) return this.settle(id, undefined, makeError(error.code, error.message));
-    const values = args ? unpackArgs(args) : [];
-    this.settle(id, values[0]);
+    if (error) return this.settle(id, [], makeError(error.code, error.message));
+    this.settle(id, args ? unpackArgs(args) : []);
   }
 
   private onEnded(end: SessionEnd): void {

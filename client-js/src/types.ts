@@ -49,17 +49,19 @@ export type ListenerArgs<M, K extends keyof M> = unknown extends AckValue<M, K>
 export type Listener<A extends unknown[]> = { bivarianceHack(...args: A): void }["bivarianceHack"];
 
 /**
- * An ack callback: called once with the ack's (first) value, or with `value` undefined and
- * `error` set when the emit failed (`offline-buffer-full`, `ack-timeout`, `closed`,
- * `payload-too-large`, or the server's error ack such as `invalid-args`).
+ * The callback of `emit`: called with the ack's values, as in Socket.IO. A failure does not
+ * call it (it goes to the `error` event), unless the `ackTimeout` option makes it error-first.
  */
-export type AckCallback<R> = (value: R, error?: TramlineError) => void;
+export type AckCallback<R> = unknown extends R ? Listener<unknown[]> : Listener<[R]>;
 
-/** Options of one `emitWithAck`. */
-export interface AckOptions {
-  /** Milliseconds to wait for the ack (default: the socket's `ackTimeout`). */
-  timeout: number;
-}
+/**
+ * The callback of `timeout(ms).emit`: `err` is `null` on success, else the failure
+ * (`ack-timeout`, `offline-buffer-full`, `closed`, `payload-too-large`, or the server's error
+ * ack such as `invalid-args`), and then no values follow.
+ */
+export type TimedAckCallback<R> = unknown extends R
+  ? Listener<[TramlineError | null, ...unknown[]]>
+  : Listener<[TramlineError | null, R]>;
 
 /** Event names of `M` the app may use (not the reserved lifecycle names). */
 export type AppEventName<M> = Exclude<keyof M, ReservedEventName> & string;
@@ -73,9 +75,15 @@ export interface VolatileEmitter<E> {
   emit<K extends AppEventName<E>>(name: K, ...args: EventArgs<E, K>): boolean;
 }
 
+/** The arguments of `timeout(ms).emit`: the event's arguments, optionally an error-first callback. */
+export type TimedEmitArgs<M, K extends keyof M> = EventArgs<M, K> | [...EventArgs<M, K>, TimedAckCallback<AckValue<M, K>>];
+
+/** The arguments of `send`: those of the event `message`. */
+export type SendArgs<E> = "message" extends AppEventName<E> ? EmitArgs<E, "message"> : never;
+
 /** Emits with an explicit ack timeout. */
 export interface TimedEmitter<E> {
-  emit<K extends AppEventName<E>>(name: K, ...args: EmitArgs<E, K>): void;
+  emit<K extends AppEventName<E>>(name: K, ...args: TimedEmitArgs<E, K>): void;
   emitWithAck<K extends AppEventName<E>>(name: K, ...args: EventArgs<E, K>): Promise<AckValue<E, K>>;
 }
 
@@ -130,7 +138,11 @@ export interface SocketOptions {
   reconnect?: ReconnectOptions | boolean;
   /** Most packets kept while disconnected (default 1000). */
   offlineBuffer?: number;
-  /** Default `emitWithAck` timeout in ms (default 10000). */
+  /**
+   * Ack timeout in ms, as Socket.IO's `ackTimeout`: when set, every ack (`emit` callbacks
+   * too, which then become error-first) times out after it. Unset: `emit` callbacks wait
+   * without a timeout (as in Socket.IO) and `emitWithAck` times out after 10000 ms.
+   */
   ackTimeout?: number;
   /** Lower bound of probe/verification timeouts in ms; the real one is max(this, 4 × RTT) (default 1000). */
   probeTimeout?: number;

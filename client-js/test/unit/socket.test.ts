@@ -13,10 +13,10 @@ test("emit with an ack callback and emitWithAck resolve with the ack value", asy
   assert.ok(h.clock.until(() => h.socket.connected));
   let cb: unknown[] | null = null;
   h.socket.emit("echo", { a: 1 }, (...args: unknown[]) => (cb = args));
-  const p = h.socket.emitWithAck("echo", "x", { timeout: 5000 });
+  const p = h.socket.emitWithAck("echo", "x");
   h.clock.until(() => cb !== null);
   h.clock.advance(20);
-  assert.deepEqual(cb, [{ echo: { a: 1 } }, undefined]);
+  assert.deepEqual(cb, [{ echo: { a: 1 } }]);
   assert.deepEqual(await p, { echo: "x" });
 });
 
@@ -30,7 +30,7 @@ test("an error ack rejects emitWithAck with the server's code; a missing ack tim
   const quiet = h.socket.emitWithAck("echo", 2);
   h.clock.advance(3001);
   await assert.rejects(quiet, (e: TramlineError) => e.code === "ack-timeout");
-  const quick = h.socket.timeout(10).emitWithAck("echo", { timeout: 1 });
+  const quick = h.socket.timeout(10).emitWithAck("echo", 3);
   h.clock.advance(11);
   await assert.rejects(quick, (e: TramlineError) => e.code === "ack-timeout");
 });
@@ -59,8 +59,8 @@ test("offline buffer: emits wait while disconnected; overflow fails the emit, ne
   h.socket.on("error", (e) => errors.push(e));
   h.socket.emit("a", 1);
   const second = h.socket.emitWithAck("b", 2);
-  let overflow: TramlineError | undefined;
-  h.socket.emit("c", 3, (_v: unknown, err?: TramlineError) => (overflow = err));
+  let overflow = null as TramlineError | null;
+  h.socket.timeout(60_000).emit("c", 3, (err: TramlineError | null) => (overflow = err));
   assert.equal(overflow && overflow.code, "offline-buffer-full");
   h.socket.emit("d", 4);
   assert.equal(errors.length, 1);
@@ -198,7 +198,7 @@ test("reconnect attempts run out: the socket gives up and fails what it holds", 
   const h = setup({ reconnect: { minDelay: 100, maxDelay: 400, attempts: 3 } }, {}, (server) => {
     server.openFailures = 100;
   });
-  const pending = h.socket.emitWithAck("echo", 1, { timeout: 60_000 });
+  const pending = h.socket.timeout(60_000).emitWithAck("echo", 1);
   h.clock.advance(10_000);
   const delays = h.events.filter((e) => e[0] === "reconnect_attempt").map((e) => e[1]);
   assert.deepEqual(delays, [{ attempt: 1, delay: 50 }, { attempt: 2, delay: 100 }, { attempt: 3, delay: 200 }]);

@@ -47,13 +47,20 @@ function typed(socket: Socket<ServerEvents, ClientEvents>): void {
     const n: "websocket" | "sse" | "streaming" | "polling" = name;
     void n;
   });
-  socket.emit("say", { room: "r", text: "hi" }, (ack, err?: TramlineError) => {
+  socket.emit("say", { room: "r", text: "hi" }, (ack) => {
     const ok: boolean = ack.ok;
     void ok;
-    void err;
   });
-  const p: Promise<{ ok: boolean; room?: string; members?: string[] }> = socket.emitWithAck("join", { room: "r" }, { timeout: 5000 });
-  void p;
+  socket.timeout(1000).emit("say", { room: "r", text: "hi" }, (err, ack) => {
+    const e: TramlineError | null = err;
+    const ok: boolean = ack.ok;
+    void [e, ok];
+  });
+  const p: Promise<{ ok: boolean; room?: string; members?: string[] }> = socket.emitWithAck("join", { room: "r" });
+  const q: Promise<{ ok: boolean }> = socket.timeout(5000).emitWithAck("nick", { name: "n" });
+  void [p, q];
+  // @ts-expect-error: the error-first callback belongs to timeout(ms).emit
+  socket.emit("say", { room: "r", text: "hi" }, (err: TramlineError | null, ack: { ok: boolean }) => void [err, ack]);
   socket.volatile.emit("cursor", { x: 1, y: 2 });
   // @ts-expect-error: unknown event
   socket.emit("shout", 1);
@@ -69,6 +76,9 @@ function untyped(socket: Socket): void {
   socket.on("anything", (a: { x: number }, b: string) => void [a, b]);
   socket.emit("anything", 1, "two", { three: 3 });
   socket.emit("with-ack", 1, (value: unknown) => void value);
+  socket.emit("with-ack", 1, (a: unknown, b: unknown) => void [a, b]);
+  socket.timeout(100).emit("with-ack", 1, (err: TramlineError | null, a: unknown, b: unknown) => void [err, a, b]);
+  socket.send("hi", 2);
   const p: Promise<unknown> = socket.emitWithAck("x");
   void p;
 }

@@ -235,7 +235,7 @@ var Tramline = (function() {
       auth: auth,
       reconnect: reconnectSettings(opts.reconnect),
       offlineBuffer: positive("offlineBuffer", opts.offlineBuffer, 1e3),
-      ackTimeout: positive("ackTimeout", opts.ackTimeout, 1e4),
+      ackTimeout: positive("ackTimeout", opts.ackTimeout, void 0),
       probeTimeout: positive("probeTimeout", opts.probeTimeout, 1e3),
       connectTimeout: positive("connectTimeout", opts.connectTimeout, 2e4),
       rememberTransport: opts.rememberTransport === void 0 ? true : !!opts.rememberTransport,
@@ -3072,18 +3072,17 @@ var Tramline = (function() {
   ];
 
   // node_modules/.cache/tramline-es5/socket.js
-  function isAckOptions(v) {
-    if (v === null || typeof v !== "object" || Array.isArray(v))
-      return false;
-    var keys = 0;
-    for (var k in v) {
-      if (!Object.prototype.hasOwnProperty.call(v, k))
-        continue;
-      if (k !== "timeout")
-        return false;
-      keys++;
+  var __spreadArray = function(to, from, pack) {
+    if (pack || arguments.length === 2) for (var i2 = 0, l = from.length, ar; i2 < l; i2++) {
+      if (ar || !(i2 in from)) {
+        if (!ar) ar = Array.prototype.slice.call(from, 0, i2);
+        ar[i2] = from[i2];
+      }
     }
-    return keys === 1 && typeof v.timeout === "number";
+    return to.concat(ar || Array.prototype.slice.call(from));
+  };
+  function popCallback(args) {
+    return typeof args[args.length - 1] === "function" ? args.pop() : void 0;
   }
   var Socket = (
     /** @class */
@@ -3168,27 +3167,34 @@ var Tramline = (function() {
         return this;
       };
       Socket2.prototype.emit = function(name) {
+        var _this = this;
         var args = [];
         for (var _i = 1; _i < arguments.length; _i++) {
           args[_i - 1] = arguments[_i];
         }
-        this.checkName(name);
-        var values = args.slice();
-        var last = values[values.length - 1];
-        var cb = typeof last === "function" ? values.pop() : void 0;
-        this.send(name, values, cb, 0);
+        var t = this.settings.ackTimeout;
+        if (t !== void 0)
+          return this.timedEmit(name, args, t);
+        var cb = popCallback(args);
+        this.post(name, args, cb && (function(err, values) {
+          return err ? _this.local("error", [err]) : cb.apply(void 0, values);
+        }), 0);
         return this;
+      };
+      Socket2.prototype.send = function() {
+        var args = [];
+        for (var _i = 0; _i < arguments.length; _i++) {
+          args[_i] = arguments[_i];
+        }
+        return this.emit.apply(this, __spreadArray(["message"], args, false));
       };
       Socket2.prototype.emitWithAck = function(name) {
         var args = [];
         for (var _i = 1; _i < arguments.length; _i++) {
           args[_i - 1] = arguments[_i];
         }
-        var values = args.slice();
-        var timeout = this.settings.ackTimeout;
-        if (values.length && isAckOptions(values[values.length - 1]))
-          timeout = values.pop().timeout;
-        return this.withAck(name, values, timeout);
+        var t = this.settings.ackTimeout;
+        return this.withAck(name, args, t === void 0 ? 1e4 : t);
       };
       Socket2.prototype.timeout = function(ms) {
         var _this = this;
@@ -3198,10 +3204,7 @@ var Tramline = (function() {
             for (var _i = 1; _i < arguments.length; _i++) {
               args[_i - 1] = arguments[_i];
             }
-            _this.checkName(name);
-            var last = args[args.length - 1];
-            var cb = typeof last === "function" ? args.pop() : void 0;
-            _this.send(name, args, cb, ms);
+            return void _this.timedEmit(name, args, ms);
           },
           emitWithAck: function(name) {
             var args = [];
@@ -3239,19 +3242,26 @@ var Tramline = (function() {
           throw new Error('tramline: "' + name + '" is a reserved event name');
         }
       };
+      Socket2.prototype.timedEmit = function(name, args, ms) {
+        var cb = popCallback(args);
+        this.post(name, args, cb && (function(err, values) {
+          return cb.apply(void 0, __spreadArray([err], values, false));
+        }), ms);
+        return this;
+      };
       Socket2.prototype.withAck = function(name, values, timeout) {
         var _this = this;
-        this.checkName(name);
         if (typeof Promise === "undefined")
           throw new Error("tramline: emitWithAck needs a Promise implementation");
         return new Promise(function(resolve2, reject) {
-          _this.send(name, values, function(value, error) {
-            return error ? reject(error) : resolve2(value);
+          _this.post(name, values, function(err, args) {
+            return err ? reject(err) : resolve2(args[0]);
           }, timeout);
         });
       };
-      Socket2.prototype.send = function(name, values, cb, timeout) {
+      Socket2.prototype.post = function(name, values, cb, timeout) {
         var _this = this;
+        this.checkName(name);
         var args = packArgs(values);
         var out = { name: name, args: args };
         if (cb) {
@@ -3261,7 +3271,7 @@ var Tramline = (function() {
           if (timeout > 0) {
             pending_1.timer = this.platform.setTimeout(function() {
               pending_1.timer = null;
-              _this.settle(id_1, void 0, makeError("ack-timeout", 'no ack for "' + name + '" within ' + timeout + " ms"));
+              _this.settle(id_1, [], makeError("ack-timeout", 'no ack for "' + name + '" within ' + timeout + " ms"));
             }, timeout);
           }
           this.acks[id_1] = pending_1;
@@ -3282,11 +3292,11 @@ var Tramline = (function() {
       };
       Socket2.prototype.failOne = function(out, error) {
         if (out.ack !== void 0 && this.acks[out.ack])
-          this.settle(out.ack, void 0, error);
+          this.settle(out.ack, [], error);
         else
           this.local("error", [error]);
       };
-      Socket2.prototype.settle = function(id, value, error) {
+      Socket2.prototype.settle = function(id, args, error) {
         var p = this.acks[id];
         if (!p)
           return;
@@ -3294,7 +3304,7 @@ var Tramline = (function() {
         if (p.timer !== null)
           this.platform.clearTimeout(p.timer);
         try {
-          p.done(value, error);
+          p.done(error || null, args);
         } catch (e) {
           this.platform.setTimeout(function() {
             throw e;
@@ -3306,7 +3316,7 @@ var Tramline = (function() {
         this.offline = [];
         for (var k in this.acks) {
           if (Object.prototype.hasOwnProperty.call(this.acks, k))
-            this.settle(Number(k), void 0, error);
+            this.settle(Number(k), [], error);
         }
         if (report && dropped)
           this.local("error", [error]);
@@ -3424,21 +3434,24 @@ var Tramline = (function() {
         var values = unpackArgs(args);
         if (ack !== void 0) {
           var replied_1 = false;
-          values.push(function(value) {
+          values.push(function() {
+            var reply = [];
+            for (var _i = 0; _i < arguments.length; _i++) {
+              reply[_i] = arguments[_i];
+            }
             if (replied_1)
               return;
             replied_1 = true;
             if (_this.conn === conn)
-              conn.sendAck(ack, packArgs([value]));
+              conn.sendAck(ack, packArgs(reply));
           });
         }
         this.emitter.emit(name, values);
       };
       Socket2.prototype.onAck = function(id, args, error) {
         if (error)
-          return this.settle(id, void 0, makeError(error.code, error.message));
-        var values = args ? unpackArgs(args) : [];
-        this.settle(id, values[0]);
+          return this.settle(id, [], makeError(error.code, error.message));
+        this.settle(id, args ? unpackArgs(args) : []);
       };
       Socket2.prototype.onEnded = function(end) {
         var conn = this.conn;

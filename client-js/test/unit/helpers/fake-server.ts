@@ -210,7 +210,9 @@ export class FakeServer {
         const args = JSON.parse(b.args.json) as unknown[];
         s.events.push(b.ack === undefined ? { name: b.name, args } : { name: b.name, args, ack: b.ack });
         if (b.ack !== undefined) {
-          const reply = b.name === "fail" ? undefined : { json: JSON.stringify([{ echo: args[0] }]), bins: b.args.bins };
+          // "fail" gets an error ack, "pair" its arguments back as the ack's values, others {echo}.
+          const values = b.name === "pair" ? args : [{ echo: args[0] }];
+          const reply = b.name === "fail" ? undefined : { json: JSON.stringify(values), bins: b.args.bins };
           this.queue(s, reply ? { type: "ack", id: b.ack, args: reply } : { type: "ack", id: b.ack, error: { code: "handler-error", message: "boom" } });
         }
       } else if (b.type === "ping" && !b.probe) {
