@@ -296,6 +296,15 @@ mod tests {
     }
 
     #[test]
+    fn emit_errors_become_error_acks_with_their_message() {
+        let err = Err::<(), _>(crate::EmitError::Closed)
+            .into_ack()
+            .0
+            .unwrap_err();
+        assert_eq!(err.message, "socket is closed");
+    }
+
+    #[test]
     fn binary_values_in_acks_become_attachments() {
         let ack = Ok::<_, String>(crate::Binary::new(vec![1u8, 2]))
             .into_ack()
